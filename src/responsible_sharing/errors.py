@@ -1,0 +1,39 @@
+"""Errors a user can cause, each mapped to exit code 2 by the CLI.
+
+Anything that is the user's mistake (a file that does not parse, an unknown
+term, a missing Java runtime) raises an :class:`RsfError`; the CLI prints its
+message without a traceback. Everything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class RsfError(Exception):
+    """Base class for errors caused by input or environment, not by a bug."""
+
+    exit_code = 2
+
+
+class InputSyntaxError(RsfError):
+    """An RDF file that does not parse."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        self.detail = message
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class ResourceError(RsfError):
+    """A data file (ontology module, shapes, query) is missing or unusable."""
+
+
+class UnknownTermError(RsfError):
+    """A term given on the command line matches nothing in the ontology."""
+
+
+class ReasonerUnavailableError(RsfError):
+    """HermiT could not be run, typically because no Java runtime is installed."""

@@ -1,0 +1,280 @@
+"""`rsf explain TERM`: what a term means and where it sits on the spine.
+
+For any term: its definition and source. Going up: the chain through core
+elements and principles to the human rights (and the provisions that carry
+them), each link with its basis. Going down: the obligations below the term
+and who bears them. Every fact comes from a stored query in ``queries/``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS
+
+from . import queries
+from .errors import UnknownTermError
+from .qa import term_name
+
+RSF = "https://w3id.org/rsf/"
+_BASIS_TEXT = {
+    f"{RSF}StatedByFramework": "stated by the Framework",
+    f"{RSF}ProjectInterpretation": "project interpretation",
+}
+_TYPE_TEXT = {
+    "HumanRight": "human right",
+    "LegalInstrument": "legal instrument",
+    "LegalProvision": "legal provision",
+    "GovernanceFramework": "governance framework",
+    "Aim": "aim",
+    "PurposeGoal": "purpose goal",
+    "Principle": "foundational principle",
+    "CoreElement": "core element",
+    "ActorRole": "actor role",
+    "Obligation": "obligation",
+    "Modality": "modality",
+}
+
+
+#: links that the chain, right or obligation sections already show
+_SHOWN_IN_CHAIN = ("serves", "groundedIn", "derivesFrom", "recognisedIn", "guidedBy", "bearer")
+
+
+def basis_text(basis: object) -> str:
+    return _BASIS_TEXT.get(str(basis), "basis not recorded") if basis is not None else "basis not recorded"
+
+
+@dataclass(frozen=True)
+class Link:
+    direction: str
+    property: str
+    other: str
+    other_name: str
+    basis: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Chain:
+    element: str
+    principle: str
+    serves_basis: str
+    serves_rank: str
+    serves_note: str
+    right: str
+    grounded_basis: str
+    grounded_note: str
+
+
+@dataclass
+class ObligationSummary:
+    iri: str
+    notation: str
+    label: str
+    modality: str
+    bearers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Explanation:
+    iri: str
+    kind: str
+    name: str
+    definition: str
+    sources: list[str]
+    source_section: str
+    notes: list[str]
+    links: list[Link]
+    chains: list[Chain]
+    #: right IRI -> the provisions that carry it, by notation
+    provisions: dict[str, list[str]]
+    obligations: list[ObligationSummary]
+    names: dict[str, str]
+
+
+def resolve_term(graph: Graph, needle: str) -> URIRef:
+    """The single term whose notation, label or IRI is ``needle``."""
+    rows = list(queries.run(graph, "term-lookup", {"needle": Literal(needle)}))
+    found = sorted({row.term for row in rows})
+    if not found:
+        raise UnknownTermError(
+            f"no term has the notation, label or IRI {needle!r}; try a notation such as P1, CE1 or O-CE1-01"
+        )
+    if len(found) > 1:
+        names = ", ".join(term_name(graph, term) for term in found)
+        raise UnknownTermError(f"{needle!r} names more than one term ({names}); give the IRI")
+    return found[0]
+
+
+def explain(graph: Graph, needle: str) -> Explanation:
+    term = resolve_term(graph, needle)
+    kinds = sorted(str(t).removeprefix(RSF) for t in graph.objects(term, RDF.type) if str(t).removeprefix(RSF) in _TYPE_TEXT)
+    kind = kinds[0] if kinds else ""
+    names: dict[str, str] = {}
+
+    def name(node: object) -> str:
+        key = str(node)
+        if key not in names:
+            names[key] = term_name(graph, node) if isinstance(node, URIRef) else key
+        return names[key]
+
+    links = [
+        Link(str(r.direction), str(r.property).removeprefix(RSF), str(r.other), name(r.other), basis_text(r.basis), str(r.note or ""))
+        for r in queries.run(graph, "term-links", {"term": term})
+    ]
+    chains = [
+        Chain(
+            element=str(r.element or ""),
+            principle=str(r.principle),
+            serves_basis=basis_text(r.servesBasis) if r.element is not None else "",
+            serves_rank=str(r.servesRank or ""),
+            serves_note=str(r.servesNote or ""),
+            right=str(r.right),
+            grounded_basis=basis_text(r.groundedBasis),
+            grounded_note=str(r.groundedNote or ""),
+        )
+        for r in queries.run(graph, "trace-to-rights", {"term": term})
+    ]
+    for chain in chains:
+        for node in (chain.element, chain.principle, chain.right):
+            if node:
+                name(URIRef(node))
+    rights = sorted({c.right for c in chains} | ({str(term)} if kind == "HumanRight" else set()))
+    provisions = {
+        right: sorted(
+            name(r.other)
+            for r in queries.run(graph, "term-links", {"term": URIRef(right)})
+            if str(r.property) == f"{RSF}recognisedIn"
+        )
+        for right in rights
+    }
+    obligations: dict[str, ObligationSummary] = {}
+    if kind != "Obligation":
+        for r in queries.run(graph, "obligations-under", {"term": term}):
+            summary = obligations.setdefault(
+                str(r.obligation), ObligationSummary(str(r.obligation), str(r.notation), str(r.label), str(r.modality))
+            )
+            summary.bearers.append(str(r.bearerLabel))
+    notes = [str(n) for n in sorted(graph.objects(term, SKOS.scopeNote))]
+    reason = graph.value(term, URIRef(f"{RSF}notCheckableReason"))
+    if reason is not None:
+        notes.append(f"Not machine-checkable: {reason}")
+    return Explanation(
+        iri=str(term),
+        kind=kind,
+        name=name(term),
+        definition=str(graph.value(term, SKOS.definition) or ""),
+        sources=sorted(str(s) for s in graph.objects(term, DCTERMS.source)),
+        source_section=str(graph.value(term, URIRef(f"{RSF}sourceSection")) or ""),
+        notes=notes,
+        links=links,
+        chains=chains,
+        provisions=provisions,
+        obligations=sorted(obligations.values(), key=lambda o: _notation_key(o.notation)),
+        names=names,
+    )
+
+
+def _notation_key(notation: str) -> tuple[object, ...]:
+    """Sort O-CE2-01 before O-CE10-01."""
+    parts = notation.replace("-", " ").replace("CE", "CE ").split()
+    return tuple(int(p) if p.isdigit() else p for p in parts)
+
+
+def render_text(ex: Explanation) -> str:
+    out = [ex.name, f"  {_TYPE_TEXT.get(ex.kind, ex.kind)}  <{ex.iri}>", ""]
+    if ex.definition:
+        out += [f"  {ex.definition}", ""]
+    for source in ex.sources:
+        section = f" ({ex.source_section})" if ex.source_section else ""
+        out.append(f"  Source: {source}{section}")
+    for note in ex.notes:
+        out.append(f"  Note: {note}")
+    out.append("")
+
+    outgoing = [l for l in ex.links if l.direction == "out" and l.property not in _SHOWN_IN_CHAIN]
+    if outgoing:
+        out.append("Links:")
+        for link in outgoing:
+            basis = f"  [{link.basis}]" if link.basis != "basis not recorded" else ""
+            out.append(f"  {link.property} -> {link.other_name}{basis}")
+        out.append("")
+
+    if ex.chains:
+        out += _render_chains(ex)
+    elif ex.kind == "HumanRight":
+        out += _render_right(ex)
+
+    incoming = [l for l in ex.links if l.direction == "in" and l.property not in _SHOWN_IN_CHAIN]
+    if incoming and ex.kind != "HumanRight":
+        out.append("Linked from:")
+        for link in incoming:
+            basis = f"  [{link.basis}]" if link.basis != "basis not recorded" else ""
+            out.append(f"  {link.other_name} {link.property} this{basis}")
+        out.append("")
+
+    if ex.kind != "Obligation":
+        verb = "borne by this role" if ex.kind == "ActorRole" else "below this term"
+        out.append(f"Obligations {verb} ({len(ex.obligations)}):")
+        for ob in ex.obligations:
+            out.append(f"  {ob.notation:10} {ob.modality.upper():6} {ob.label}")
+            if ex.kind != "ActorRole":
+                out.append(f"  {'':10} {'':6} borne by: {', '.join(sorted(ob.bearers))}")
+        if not ex.obligations:
+            out.append("  (none)")
+        out.append("")
+    return "\n".join(out)
+
+
+def _render_chains(ex: Explanation) -> list[str]:
+    n = ex.names
+    out = ["Up to the human rights:"]
+    by_element: dict[str, dict[str, list[Chain]]] = defaultdict(lambda: defaultdict(list))
+    for chain in ex.chains:
+        by_element[chain.element][chain.principle].append(chain)
+    for element, principles in sorted(by_element.items()):
+        indent = "  "
+        if element and element != ex.iri:
+            out.append(f"{indent}derives from {n[element]}")
+            indent += "  "
+        for principle, chains in sorted(principles.items(), key=lambda kv: (kv[1][0].serves_rank != "primary", n[kv[0]])):
+            first = chains[0]
+            if element:
+                rank = f"{first.serves_rank}; " if first.serves_rank else ""
+                out.append(f"{indent}serves {n[principle]}  [{rank}{first.serves_basis}]")
+                if first.serves_note:
+                    out.append(f"{indent}  why: {first.serves_note}")
+                inner = indent + "  "
+            else:
+                inner = indent
+            for chain in sorted(chains, key=lambda c: n[c.right]):
+                carried = ", ".join(ex.provisions.get(chain.right, []))
+                out.append(f"{inner}grounded in {n[chain.right]} ({carried})  [{chain.grounded_basis}]")
+                if chain.grounded_note:
+                    out.append(f"{inner}  why: {chain.grounded_note}")
+    out.append("")
+    return out
+
+
+def _render_right(ex: Explanation) -> list[str]:
+    out = ["Recognised in:"]
+    for link in ex.links:
+        if link.direction == "out" and link.property == "recognisedIn":
+            out.append(f"  {link.other_name}  [{link.basis}]")
+            if link.note:
+                out.append(f"    why: {link.note}")
+    out += ["", "Principles grounded in this right:"]
+    for link in ex.links:
+        if link.direction == "in" and link.property == "groundedIn":
+            out.append(f"  {link.other_name}  [{link.basis}]")
+            if link.note:
+                out.append(f"    why: {link.note}")
+    guided = [link for link in ex.links if link.direction == "in" and link.property == "guidedBy"]
+    if guided:
+        out += ["", "Named by the Framework as a guiding right:"]
+        for link in guided:
+            out.append(f"  {link.other_name}  [{link.basis}]")
+    out.append("")
+    return out

@@ -1,0 +1,232 @@
+"""`rsf ontology check`: is the ontology consistent, complete and traceable?
+
+Three independent checks, each defined in data rather than code:
+
+1. HermiT (through owlready2): the ontology is consistent and no class is
+   unsatisfiable;
+2. the SHACL rules of ``shapes/ontology-qa.ttl``, run over the ontology itself;
+3. the stored queries ``queries/qa-*.rq``: each row a query returns is a
+   finding at the query's ``level``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SH, SKOS
+from rdflib.term import Node
+
+from . import queries
+from .ontology import LoadedOntology, load_ontology
+from .reasoner import ReasonerResult, run_hermit
+from .resources import data_dir
+
+QA_SHAPES_FILE = "ontology-qa.ttl"
+RSFSH = Namespace("https://w3id.org/rsf/shapes/")
+_LEVEL_BY_SEVERITY = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "info"}
+#: levels at which `rsf ontology check` reports the ontology as not clean
+FAILING_LEVELS = ("error", "warning")
+
+
+@dataclass(frozen=True, order=True)
+class QAFinding:
+    level: str
+    term: str
+    rule: str
+    message: str
+    check: str = ""
+    rule_label: str = ""
+    term_name: str = ""
+    file: str = ""
+
+
+@dataclass
+class QAReport:
+    ontology: LoadedOntology
+    reasoner: ReasonerResult | None
+    findings: list[QAFinding] = field(default_factory=list)
+
+    def count(self, level: str) -> int:
+        return sum(1 for finding in self.findings if finding.level == level)
+
+    @property
+    def clean(self) -> bool:
+        return not any(finding.level in FAILING_LEVELS for finding in self.findings)
+
+
+def term_name(graph: Graph, term: Node) -> str:
+    """Notation and label of a term, the way a person refers to it."""
+    if not isinstance(term, URIRef):
+        return "(an anonymous node)"
+    notation = graph.value(term, SKOS.notation)
+    label = next((lbl for lbl in sorted(graph.objects(term, RDFS.label)) if getattr(lbl, "language", None) in ("en", None)), None)
+    parts = [str(notation)] if notation is not None else []
+    if label is not None:
+        parts.append(f'"{label}"')
+    return " ".join(parts) if parts else graph.namespace_manager.normalizeUri(term)
+
+
+def check_ontology(directory: Path | None = None, *, reasoner: bool = True) -> QAReport:
+    """Run every ontology check; ``directory`` defaults to the shipped ontology."""
+    loaded = load_ontology(directory)
+    report = QAReport(ontology=loaded, reasoner=run_hermit(loaded.graph) if reasoner else None)
+    report.findings.extend(_import_findings(loaded))
+    if report.reasoner is not None:
+        report.findings.extend(_reasoner_findings(loaded, report.reasoner))
+    report.findings.extend(_shacl_findings(loaded))
+    report.findings.extend(_query_findings(loaded))
+    report.findings.sort()
+    return report
+
+
+def _finding(loaded: LoadedOntology, term: Node, **fields: str) -> QAFinding:
+    file = loaded.defined_in.get(term) if isinstance(term, URIRef) else None
+    return QAFinding(
+        term=str(term) if isinstance(term, URIRef) else "",
+        term_name=term_name(loaded.graph, term),
+        file=file.name if file else "",
+        **fields,
+    )
+
+
+def _import_findings(loaded: LoadedOntology) -> list[QAFinding]:
+    return [
+        QAFinding(
+            level="error",
+            term=iri,
+            term_name=iri,
+            rule="catalog",
+            rule_label="every import resolves to a shipped file",
+            check="catalog",
+            message="this owl:imports IRI has no entry in catalog-v001.xml; it was not fetched",
+        )
+        for iri in loaded.unresolved_imports
+    ]
+
+
+def _reasoner_findings(loaded: LoadedOntology, result: ReasonerResult) -> list[QAFinding]:
+    if not result.consistent:
+        return [
+            QAFinding(
+                level="error",
+                term="",
+                term_name="the ontology",
+                rule="consistency",
+                rule_label="HermiT finds the ontology consistent",
+                check="reasoner",
+                message=f"is inconsistent: no model satisfies its axioms. HermiT says: {result.explanation}",
+            )
+        ]
+    return [
+        _finding(
+            loaded,
+            URIRef(iri),
+            level="error",
+            rule="satisfiability",
+            rule_label="HermiT finds no unsatisfiable class",
+            check="reasoner",
+            message="is unsatisfiable: no individual can be a member of this class",
+        )
+        for iri in result.unsatisfiable
+    ]
+
+
+def _rule_shape(shapes: Graph, shape: Node) -> Node:
+    """The nearest IRI-named shape: a property shape's parent if it is anonymous."""
+    if isinstance(shape, URIRef):
+        return shape
+    parent = shapes.value(None, SH.property, shape)
+    return parent if parent is not None else shape
+
+
+def _shacl_findings(loaded: LoadedOntology) -> list[QAFinding]:
+    shapes = Graph().parse(
+        data=(data_dir("shapes") / QA_SHAPES_FILE).read_bytes(), format="turtle"
+    )
+    _, results, _ = shacl_validate(loaded.graph, shacl_graph=shapes, inference="none")
+    findings = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        rule = _rule_shape(shapes, results.value(result, SH.sourceShape))
+        messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+        findings.append(
+            _finding(
+                loaded,
+                focus,
+                level=_LEVEL_BY_SEVERITY.get(results.value(result, SH.resultSeverity), "error"),
+                rule=str(rule).removeprefix(str(RSFSH)),
+                rule_label=str(shapes.value(rule, RDFS.label) or ""),
+                check="shacl",
+                message=_shorten(loaded.graph, messages[0] if messages else "does not satisfy the rule"),
+            )
+        )
+    return findings
+
+
+def _shorten(graph: Graph, message: str) -> str:
+    """Write full IRIs in a message as prefixed names."""
+    for prefix, namespace in sorted(graph.namespaces(), key=lambda pn: -len(str(pn[1]))):
+        if prefix:
+            message = message.replace(str(namespace), f"{prefix}:")
+    return message
+
+
+def _query_findings(loaded: LoadedOntology) -> list[QAFinding]:
+    findings = []
+    for name in queries.stored_query_names(prefix="qa-"):
+        query = queries.stored_query(name)
+        for row in queries.run(loaded.graph, name):
+            value = row.value
+            findings.append(
+                _finding(
+                    loaded,
+                    row.entity,
+                    level=query.level or "error",
+                    rule=name,
+                    rule_label=query.title,
+                    check="sparql",
+                    message=_shorten(loaded.graph, str(value) if isinstance(value, Literal) else f"{row.property} {value}"),
+                )
+            )
+    return findings
+
+
+def render_text(report: QAReport) -> str:
+    """The report as a person reads it."""
+    loaded = report.ontology
+    lines = [
+        f"Ontology check: {loaded.directory}",
+        f"  {len(loaded.files)} modules, {len(loaded.graph)} triples merged through {loaded.directory.name}/catalog-v001.xml",
+        "",
+    ]
+    if report.reasoner is None:
+        lines.append("Reasoner (HermiT): skipped (--no-reasoner)")
+    elif not report.reasoner.consistent:
+        lines.append("Reasoner (HermiT): INCONSISTENT")
+    else:
+        unsat = len(report.reasoner.unsatisfiable)
+        lines.append(f"Reasoner (HermiT): consistent; {unsat or 'no'} unsatisfiable class{'es' if unsat != 1 else ''}")
+    by_check = {check: sum(1 for f in report.findings if f.check == check) for check in ("shacl", "sparql")}
+    lines.append(f"Rules (SHACL, shapes/{QA_SHAPES_FILE}): {_plural(by_check['shacl'], 'finding')}")
+    lines.append(f"Queries (queries/qa-*.rq): {_plural(by_check['sparql'], 'finding')}")
+    for finding in report.findings:
+        where = f" ({finding.file})" if finding.file else ""
+        lines += [
+            "",
+            f"{finding.level.upper():7} {finding.term_name}{where}",
+            f"        rule {finding.rule}: {finding.rule_label}",
+            f"        {finding.message}",
+        ]
+    lines += [
+        "",
+        f"Result: {_plural(report.count('error'), 'error')}, {_plural(report.count('warning'), 'warning')}"
+        + (" - clean" if report.clean else " - not clean"),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -1,0 +1,68 @@
+"""Reading RDF files with errors a person can act on.
+
+rdflib reports syntax errors as long, differently shaped exceptions. Here they
+become :class:`InputSyntaxError` with the file, the line where the parser
+stopped, and what was wrong.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax import SAXParseException
+
+from rdflib import Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from .errors import InputSyntaxError
+
+#: File extensions and the rdflib parser for each.
+FORMAT_BY_SUFFIX = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".ntriples": "nt",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+}
+
+
+def guess_format(path: Path) -> str:
+    try:
+        return FORMAT_BY_SUFFIX[path.suffix.lower()]
+    except KeyError:
+        known = ", ".join(sorted(FORMAT_BY_SUFFIX))
+        raise InputSyntaxError(
+            path, f"cannot tell the RDF syntax from the extension {path.suffix!r}; use one of {known}"
+        ) from None
+
+
+def _badsyntax_line(err: BadSyntax) -> int | None:
+    text = getattr(err, "_str", None)
+    pos = getattr(err, "_i", None)
+    if isinstance(text, (bytes, str)) and isinstance(pos, int):
+        newline = b"\n" if isinstance(text, bytes) else "\n"
+        return text[:pos].count(newline) + 1  # type: ignore[arg-type]
+    lines = getattr(err, "lines", None)
+    return lines + 1 if isinstance(lines, int) else None
+
+
+def parse_into(graph: Graph, path: Path, fmt: str | None = None) -> Graph:
+    """Parse ``path`` into ``graph``; raise :class:`InputSyntaxError` on bad syntax."""
+    fmt = fmt or guess_format(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputSyntaxError(path, f"cannot read the file: {err.strerror}") from None
+    try:
+        graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
+    except BadSyntax as err:
+        why = getattr(err, "_why", None) or str(err)
+        raise InputSyntaxError(path, f"{fmt} syntax error: {why}", _badsyntax_line(err)) from None
+    except SAXParseException as err:
+        raise InputSyntaxError(path, f"XML syntax error: {err.getMessage()}", err.getLineNumber()) from None
+    except Exception as err:  # rdflib's other parsers raise plain exceptions
+        raise InputSyntaxError(path, f"{fmt} syntax error: {err}") from None
+    return graph
