@@ -91,6 +91,8 @@ class Explanation:
     #: right IRI -> the provisions that carry it, by notation
     provisions: dict[str, list[str]]
     obligations: list[ObligationSummary]
+    #: (framework, right, basis) for the rights the Framework says guide it as a whole
+    guiding_rights: list[tuple[str, str, str]]
     names: dict[str, str]
 
 
@@ -144,7 +146,7 @@ def explain(graph: Graph, needle: str) -> Explanation:
     rights = sorted({c.right for c in chains} | ({str(term)} if kind == "HumanRight" else set()))
     provisions = {
         right: sorted(
-            name(r.other)
+            str(r.otherNotation or r.otherLabel or r.other)
             for r in queries.run(graph, "term-links", {"term": URIRef(right)})
             if str(r.property) == f"{RSF}recognisedIn"
         )
@@ -157,6 +159,10 @@ def explain(graph: Graph, needle: str) -> Explanation:
                 str(r.obligation), ObligationSummary(str(r.obligation), str(r.notation), str(r.label), str(r.modality))
             )
             summary.bearers.append(str(r.bearerLabel))
+    guiding = [
+        (name(r.framework), name(r.right), basis_text(r.basis))
+        for r in queries.run(graph, "framework-guiding-rights")
+    ] if chains else []
     notes = [str(n) for n in sorted(graph.objects(term, SKOS.scopeNote))]
     reason = graph.value(term, URIRef(f"{RSF}notCheckableReason"))
     if reason is not None:
@@ -173,6 +179,7 @@ def explain(graph: Graph, needle: str) -> Explanation:
         chains=chains,
         provisions=provisions,
         obligations=sorted(obligations.values(), key=lambda o: _notation_key(o.notation)),
+        guiding_rights=guiding,
         names=names,
     )
 
@@ -207,7 +214,7 @@ def render_text(ex: Explanation) -> str:
     elif ex.kind == "HumanRight":
         out += _render_right(ex)
 
-    incoming = [l for l in ex.links if l.direction == "in" and l.property not in _SHOWN_IN_CHAIN]
+    incoming = [l for l in ex.links if l.direction == "in" and l.property not in ("derivesFrom", "bearer")]
     if incoming and ex.kind != "HumanRight":
         out.append("Linked from:")
         for link in incoming:
@@ -255,6 +262,11 @@ def _render_chains(ex: Explanation) -> list[str]:
                 if chain.grounded_note:
                     out.append(f"{inner}  why: {chain.grounded_note}")
     out.append("")
+    if ex.guiding_rights:
+        out.append("What the Framework itself states: it is guided, as a whole, by")
+        for _framework, right, basis in ex.guiding_rights:
+            out.append(f"  {right}  [{basis}]")
+        out.append("")
     return out
 
 

@@ -1,0 +1,5 @@
+"""`python -m responsible_sharing` runs the rsf command."""
+
+from .cli import main
+
+main()
