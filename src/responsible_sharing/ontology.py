@@ -13,20 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import OWL, RDF, Graph, URIRef
-from rdflib.compare import to_canonical_graph
 
 from .errors import InputSyntaxError, ResourceError
 from .rdfio import parse_into
 from .resources import shipped_path
+from .serialize import FORMATS as EXPORT_FORMATS
+from .serialize import serialize_stable
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/rsf/ontology")
 CATALOG_FILE = "catalog-v001.xml"
 TOP_FILE = "rsf.ttl"
 _CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
-
-#: Export formats: name on the command line -> rdflib serializer.
-EXPORT_FORMATS = {"ttl": "turtle", "xml": "pretty-xml", "jsonld": "json-ld", "nt": "nt"}
-
 
 @dataclass
 class LoadedOntology:
@@ -112,27 +109,6 @@ def _drop_module_headers(graph: Graph) -> None:
             graph.remove((header, None, None))
 
 
-def canonical_copy(graph: Graph) -> Graph:
-    """The same triples with stable blank-node labels, added in sorted order.
-
-    rdflib labels blank nodes at random and serialises in insertion order;
-    both are fixed here so the same ontology always gives the same bytes.
-    """
-    canonical = to_canonical_graph(graph)
-    ordered = Graph()
-    for prefix, ns in graph.namespaces():
-        ordered.bind(prefix, ns, override=True)
-    for triple in sorted(canonical):
-        ordered.add(triple)
-    return ordered
-
-
 def export_ontology(fmt: str, directory: Path | None = None) -> bytes:
-    """The merged ontology serialised in one of :data:`EXPORT_FORMATS`."""
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown format {fmt!r}")
-    graph = canonical_copy(load_ontology(directory).graph)
-    if fmt == "nt":
-        lines = sorted(graph.serialize(format="nt").splitlines())
-        return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
-    return graph.serialize(format=EXPORT_FORMATS[fmt], encoding="utf-8")
+    """The merged ontology serialised in one of :data:`EXPORT_FORMATS`, same bytes every time."""
+    return serialize_stable(load_ontology(directory).graph, fmt)
