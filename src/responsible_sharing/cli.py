@@ -10,7 +10,6 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Callable, TypeVar
 
 import click
 
@@ -18,12 +17,11 @@ from . import __version__
 from .errors import RsfError
 from .explain import explain as explain_term
 from .explain import render_text as render_explanation
-from .ontology import EXPORT_FORMATS, export_ontology, load_ontology
+from .ontology import export_ontology, load_ontology
 from .output import write_atomic
 from .qa import check_ontology
 from .qa import render_text as render_qa
-
-F = TypeVar("F", bound=Callable[..., object])
+from .serialize import FORMATS as EXPORT_FORMATS
 
 ontology_option = click.option(
     "--ontology",

@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from . import queries
 from .errors import UnknownTermError
-from .qa import term_name
+from .ontology import term_name
 
 RSF = "https://w3id.org/rsf/"
 _BASIS_TEXT = {

@@ -12,18 +12,20 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import OWL, RDF, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from rdflib.namespace import SKOS
+from rdflib.term import Node
 
 from .errors import InputSyntaxError, ResourceError
 from .rdfio import parse_into
 from .resources import shipped_path
-from .serialize import FORMATS as EXPORT_FORMATS
 from .serialize import serialize_stable
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/rsf/ontology")
 CATALOG_FILE = "catalog-v001.xml"
 TOP_FILE = "rsf.ttl"
 _CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
+
 
 @dataclass
 class LoadedOntology:
@@ -110,5 +112,17 @@ def _drop_module_headers(graph: Graph) -> None:
 
 
 def export_ontology(fmt: str, directory: Path | None = None) -> bytes:
-    """The merged ontology serialised in one of :data:`EXPORT_FORMATS`, same bytes every time."""
+    """The merged ontology in a format of :data:`serialize.FORMATS`, the same bytes every time."""
     return serialize_stable(load_ontology(directory).graph, fmt)
+
+
+def term_name(graph: Graph, term: Node) -> str:
+    """Notation and English label of a term, the way a person refers to it."""
+    if not isinstance(term, URIRef):
+        return "(an anonymous node)"
+    notation = graph.value(term, SKOS.notation)
+    labels = sorted(lbl for lbl in graph.objects(term, RDFS.label) if getattr(lbl, "language", None) in ("en", None))
+    parts = [str(notation)] if notation is not None else []
+    if labels:
+        parts.append(f'"{labels[0]}"')
+    return " ".join(parts) if parts else graph.namespace_manager.normalizeUri(term)

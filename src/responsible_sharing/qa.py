@@ -16,11 +16,11 @@ from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import SH, SKOS
+from rdflib.namespace import SH
 from rdflib.term import Node
 
 from . import queries
-from .ontology import LoadedOntology, load_ontology
+from .ontology import LoadedOntology, load_ontology, term_name
 from .reasoner import ReasonerResult, run_hermit
 from .resources import data_dir
 
@@ -55,18 +55,6 @@ class QAReport:
     @property
     def clean(self) -> bool:
         return not any(finding.level in FAILING_LEVELS for finding in self.findings)
-
-
-def term_name(graph: Graph, term: Node) -> str:
-    """Notation and label of a term, the way a person refers to it."""
-    if not isinstance(term, URIRef):
-        return "(an anonymous node)"
-    notation = graph.value(term, SKOS.notation)
-    label = next((lbl for lbl in sorted(graph.objects(term, RDFS.label)) if getattr(lbl, "language", None) in ("en", None)), None)
-    parts = [str(notation)] if notation is not None else []
-    if label is not None:
-        parts.append(f'"{label}"')
-    return " ".join(parts) if parts else graph.namespace_manager.normalizeUri(term)
 
 
 def check_ontology(directory: Path | None = None, *, reasoner: bool = True) -> QAReport:
