@@ -205,3 +205,15 @@ def test_rdfxml_export_loads_in_owlready2(tmp_path, graph):
     assert loaded == expected and len(loaded) >= 45
     assert onto.base_iri.startswith("https://w3id.org/rsf/ontology")
     world.close()
+
+
+def test_roles_align_to_dpv_only_where_the_meaning_matches(graph):
+    rows = select(graph, """
+        SELECT ?role ?kind ?term WHERE {
+          ?r a rsf:ActorRole ; skos:notation ?role ; ?kind ?term .
+          FILTER (?kind IN (skos:exactMatch, skos:closeMatch, skos:relatedMatch, skos:broadMatch)) }""")
+    links = {(str(r.role), str(r.kind).rsplit("#", 1)[1], str(r.term)) for r in rows}
+    assert ("R08", "exactMatch", "https://w3id.org/dpv#DataProtectionAuthority") in links
+    exact = {link for link in links if link[1] == "exactMatch"}
+    assert exact == {("R08", "exactMatch", "https://w3id.org/dpv#DataProtectionAuthority")}
+    assert all(term.startswith("https://w3id.org/dpv#") for _, _, term in links)
