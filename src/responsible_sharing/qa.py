@@ -97,6 +97,7 @@ def _import_findings(loaded: LoadedOntology) -> list[QAFinding]:
 
 def _reasoner_findings(loaded: LoadedOntology, result: ReasonerResult) -> list[QAFinding]:
     if not result.consistent:
+        said = f" HermiT says: {result.explanation}" if result.explanation else ""
         return [
             QAFinding(
                 level="error",
@@ -105,7 +106,11 @@ def _reasoner_findings(loaded: LoadedOntology, result: ReasonerResult) -> list[Q
                 rule="consistency",
                 rule_label="HermiT finds the ontology consistent",
                 check="reasoner",
-                message=f"is inconsistent: no model satisfies its axioms. HermiT says: {result.explanation}",
+                message=(
+                    "is inconsistent: no model satisfies its axioms. Look for a term typed with two "
+                    "disjoint classes, often through a property value outside the property's range "
+                    f"(such as a principle given as an obligation's bearer).{said}"
+                ),
             )
         ]
     return [
