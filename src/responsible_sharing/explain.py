@@ -12,38 +12,25 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS
+from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from . import queries
 from .errors import UnknownTermError
 from .ontology import term_name
 
 RSF = "https://w3id.org/rsf/"
-_BASIS_TEXT = {
-    f"{RSF}StatedByFramework": "stated by the Framework",
-    f"{RSF}ProjectInterpretation": "project interpretation",
-}
-_TYPE_TEXT = {
-    "HumanRight": "human right",
-    "LegalInstrument": "legal instrument",
-    "LegalProvision": "legal provision",
-    "GovernanceFramework": "governance framework",
-    "Aim": "aim",
-    "PurposeGoal": "purpose goal",
-    "Principle": "foundational principle",
-    "CoreElement": "core element",
-    "ActorRole": "actor role",
-    "Obligation": "obligation",
-    "Modality": "modality",
-}
-
+NO_BASIS = "basis not recorded"
 
 #: links that the chain, right or obligation sections already show
 _SHOWN_IN_CHAIN = ("serves", "groundedIn", "derivesFrom", "recognisedIn", "guidedBy", "bearer")
 
 
-def basis_text(basis: object) -> str:
-    return _BASIS_TEXT.get(str(basis), "basis not recorded") if basis is not None else "basis not recorded"
+def _label(graph: Graph, node: object) -> str:
+    """The English label of a term, from the ontology (not from code)."""
+    if node is None:
+        return ""
+    labels = sorted(str(l) for l in graph.objects(URIRef(str(node)), RDFS.label) if getattr(l, "language", None) in ("en", None))
+    return labels[0] if labels else str(node).removeprefix(RSF)
 
 
 @dataclass(frozen=True)
@@ -81,6 +68,7 @@ class ObligationSummary:
 class Explanation:
     iri: str
     kind: str
+    kind_label: str
     name: str
     definition: str
     sources: list[str]
@@ -96,8 +84,8 @@ class Explanation:
     names: dict[str, str]
 
 
-def resolve_term(graph: Graph, needle: str) -> URIRef:
-    """The single term whose notation, label or IRI is ``needle``."""
+def resolve_term(graph: Graph, needle: str) -> tuple[URIRef, URIRef]:
+    """The single term whose notation, label or IRI is ``needle``, and its class."""
     rows = list(queries.run(graph, "term-lookup", {"needle": Literal(needle)}))
     found = sorted({row.term for row in rows})
     if not found:
@@ -107,13 +95,15 @@ def resolve_term(graph: Graph, needle: str) -> URIRef:
     if len(found) > 1:
         names = ", ".join(term_name(graph, term) for term in found)
         raise UnknownTermError(f"{needle!r} names more than one term ({names}); give the IRI")
-    return found[0]
+    return found[0], min(row.type for row in rows)
 
 
 def explain(graph: Graph, needle: str) -> Explanation:
-    term = resolve_term(graph, needle)
-    kinds = sorted(str(t).removeprefix(RSF) for t in graph.objects(term, RDF.type) if str(t).removeprefix(RSF) in _TYPE_TEXT)
-    kind = kinds[0] if kinds else ""
+    term, term_class = resolve_term(graph, needle)
+    kind = str(term_class).removeprefix(RSF)
+
+    def basis_text(basis: object) -> str:
+        return _label(graph, basis) if basis is not None else NO_BASIS
     names: dict[str, str] = {}
 
     def name(node: object) -> str:
@@ -170,6 +160,7 @@ def explain(graph: Graph, needle: str) -> Explanation:
     return Explanation(
         iri=str(term),
         kind=kind,
+        kind_label=_label(graph, term_class),
         name=name(term),
         definition=str(graph.value(term, SKOS.definition) or ""),
         sources=sorted(str(s) for s in graph.objects(term, DCTERMS.source)),
@@ -191,7 +182,7 @@ def _notation_key(notation: str) -> tuple[object, ...]:
 
 
 def render_text(ex: Explanation) -> str:
-    out = [ex.name, f"  {_TYPE_TEXT.get(ex.kind, ex.kind)}  <{ex.iri}>", ""]
+    out = [ex.name, f"  {ex.kind_label}  <{ex.iri}>", ""]
     if ex.definition:
         out += [f"  {ex.definition}", ""]
     for source in ex.sources:
@@ -205,7 +196,7 @@ def render_text(ex: Explanation) -> str:
     if outgoing:
         out.append("Links:")
         for link in outgoing:
-            basis = f"  [{link.basis}]" if link.basis != "basis not recorded" else ""
+            basis = f"  [{link.basis}]" if link.basis != NO_BASIS else ""
             out.append(f"  {link.property} -> {link.other_name}{basis}")
         out.append("")
 
@@ -218,7 +209,7 @@ def render_text(ex: Explanation) -> str:
     if incoming and ex.kind != "HumanRight":
         out.append("Linked from:")
         for link in incoming:
-            basis = f"  [{link.basis}]" if link.basis != "basis not recorded" else ""
+            basis = f"  [{link.basis}]" if link.basis != NO_BASIS else ""
             out.append(f"  {link.other_name} {link.property} this{basis}")
         out.append("")
 
