@@ -37,3 +37,7 @@ class UnknownTermError(RsfError):
 
 class ReasonerUnavailableError(RsfError):
     """HermiT could not be run, typically because no Java runtime is installed."""
+
+
+class UsageError(RsfError):
+    """An option value the command cannot use, such as an unknown role."""

@@ -15,17 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
 from . import queries
+from .namespaces import RSFSH
 from .ontology import LoadedOntology, load_ontology, term_name
 from .reasoner import ReasonerResult, run_hermit
 from .resources import data_dir
 
 QA_SHAPES_FILE = "ontology-qa.ttl"
-RSFSH = Namespace("https://w3id.org/rsf/shapes/")
 _LEVEL_BY_SEVERITY = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "info"}
 #: levels at which `rsf ontology check` reports the ontology as not clean
 FAILING_LEVELS = ("error", "warning")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax import SAXParseException
 
-from rdflib import Graph
+from rdflib import Dataset, Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputSyntaxError
@@ -26,7 +26,13 @@ FORMAT_BY_SUFFIX = {
     ".xml": "xml",
     ".jsonld": "json-ld",
     ".json": "json-ld",
+    ".trig": "trig",
+    ".nq": "nquads",
+    ".nquads": "nquads",
 }
+
+#: Syntaxes that carry named graphs; their quads are merged into one graph.
+QUAD_FORMATS = ("trig", "nquads")
 
 
 def guess_format(path: Path) -> str:
@@ -56,8 +62,20 @@ def parse_into(graph: Graph, path: Path, fmt: str | None = None) -> Graph:
         data = path.read_bytes()
     except OSError as err:
         raise InputSyntaxError(path, f"cannot read the file: {err.strerror}") from None
+    return parse_bytes_into(graph, data, path, fmt)
+
+
+def parse_bytes_into(graph: Graph, data: bytes | str, path: Path | str, fmt: str) -> Graph:
+    """Parse ``data`` (read from ``path``) into ``graph``, named graphs merged."""
+    base = Path(path).resolve().as_uri() if str(path) != "-" else "urn:rsf:stdin"
     try:
-        graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
+        if fmt in QUAD_FORMATS:
+            dataset = Dataset()
+            dataset.parse(data=data, format=fmt, publicID=base)
+            for s, p, o, _ in dataset.quads((None, None, None, None)):
+                graph.add((s, p, o))
+        else:
+            graph.parse(data=data, format=fmt, publicID=base)
     except BadSyntax as err:
         why = getattr(err, "_why", None) or str(err)
         raise InputSyntaxError(path, f"{fmt} syntax error: {why}", _badsyntax_line(err)) from None

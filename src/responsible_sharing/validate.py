@@ -1,0 +1,244 @@
+"""Validating data-sharing policies: SHACL results, each traced to a right.
+
+pySHACL runs the shipped policy shapes over the user's data with, as
+background, only what the shapes walk: the DPV concept hierarchy
+(``skos:broader``) from the offline DPV extract. No inference is run; the
+ontology itself is never reported on. Each SHACL result then becomes a
+:class:`Finding` with the obligation its shape checks (``rsf:checks``) and that
+obligation's chain to the human rights, and is kept only if the obligation
+applies to the policy's profile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pyshacl import validate as shacl_validate
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, SH, SKOS
+from rdflib.term import Node
+
+from .namespaces import RSF
+from .ontology import load_ontology
+from .policy_input import PolicyInput, PolicyOrigin, read_policies
+from .profile import Profile, build_profile, resolve_choice
+from .rdfio import parse_into
+from .resources import shipped_path
+from .trace import ObligationTrace, build_traces
+
+SEVERITIES = ("violation", "warning", "info")
+_SEVERITY_NAME = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+POLICY_SHAPES_DIR = "policy"
+BACKGROUND_FILE = "external/dpv-subset.ttl"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One SHACL result on a policy, with the obligation and rights behind it."""
+
+    policy: str
+    source: str
+    line: int | None
+    severity: str
+    message: str
+    shape: str
+    path: str
+    value: str
+    fix: str
+    trace: ObligationTrace
+
+    def sort_key(self) -> tuple[object, ...]:
+        element = self.trace.elements[0].notation if self.trace.elements else ""
+        return (self.policy, _natural(element), _natural(self.trace.obligation.notation), self.shape, self.value)
+
+
+@dataclass
+class PolicyReport:
+    policy: str
+    title: str
+    origin: PolicyOrigin
+    profile: Profile
+    findings: list[Finding] = field(default_factory=list)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+@dataclass
+class Report:
+    """The result of validating one or more policies."""
+
+    policies: list[PolicyReport]
+    warnings: list[str]
+    traces: dict[str, ObligationTrace]
+    #: the SHACL validation report graph (all results, before profiles are applied)
+    shacl_report: Graph
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for p in self.policies for f in p.findings]
+
+    def count(self, severity: str) -> int:
+        return sum(p.count(severity) for p in self.policies)
+
+    def fails(self, fail_on: str) -> bool:
+        """Whether any finding is at or above ``fail_on`` (violation > warning > info)."""
+        if fail_on == "none":
+            return False
+        levels = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
+        return any(f.severity in levels for f in self.findings)
+
+
+def _natural(text: str) -> tuple[object, ...]:
+    import re
+
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Shapes, background and traces, loaded once and reused for every policy."""
+
+    ontology: Graph
+    shapes: Graph
+    background: Graph
+    traces: dict[str, ObligationTrace]
+    #: shape IRI -> obligation IRI it checks
+    checks: dict[str, str]
+    fixes: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def engine() -> Engine:
+    """The shipped shapes and ontology, parsed once per process."""
+    ontology = load_ontology().graph
+    shapes = Graph()
+    with shipped_path("shapes") as folder:
+        for path in sorted((folder / POLICY_SHAPES_DIR).glob("*.ttl")):
+            parse_into(shapes, path)
+    background = Graph()
+    with shipped_path("ontology") as folder:
+        extract = Graph()
+        parse_into(extract, folder / BACKGROUND_FILE)
+    for triple in extract.triples((None, SKOS.broader, None)):
+        background.add(triple)
+    checks = {str(s): str(o) for s, o in shapes.subject_objects(RSF.checks)}
+    fixes = {str(s): str(o) for s, o in shapes.subject_objects(RSF.fixHint)}
+    return Engine(ontology, shapes, background, build_traces(ontology), checks, fixes)
+
+
+def validate(
+    arguments: list[str],
+    *,
+    roles: list[str] | None = None,
+    access_model: str | None = None,
+    max_mb: float | None = None,
+    stdin_format: str = "turtle",
+) -> Report:
+    """Validate the policies in ``arguments`` (files, folders, ``-`` for stdin).
+
+    ``roles`` and ``access_model`` (IRI, notation or label) override what each
+    policy states about itself. Raises an :class:`~responsible_sharing.errors.RsfError`
+    for input that cannot be validated.
+    """
+    options = {"stdin_format": stdin_format}
+    if max_mb is not None:
+        options["max_mb"] = max_mb
+    data = read_policies(arguments, **options)  # type: ignore[arg-type]
+    return validate_input(data, roles=roles, access_model=access_model)
+
+
+def validate_input(data: PolicyInput, *, roles: list[str] | None = None, access_model: str | None = None) -> Report:
+    """Validate policies already read with :func:`read_policies`."""
+    eng = engine()
+    role_iris = [resolve_choice(eng.ontology, RSF.ActorRole, r, "role") for r in roles or []]
+    model_iri = resolve_choice(eng.ontology, RSF.AccessModel, access_model, "access model") if access_model else None
+    _, results, _ = shacl_validate(
+        data.graph,
+        shacl_graph=eng.shapes,
+        ont_graph=eng.background,
+        inference="none",
+        allow_infos=True,
+        allow_warnings=True,
+    )
+    reports: dict[Node, PolicyReport] = {}
+    for policy, origin in data.policies.items():
+        profile = build_profile(eng.ontology, eng.traces, data.graph, policy, roles=role_iris, access_model=model_iri)
+        reports[policy] = PolicyReport(_node_id(policy, origin), _title(data.graph, policy), origin, profile)
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        shape = str(results.value(result, SH.sourceShape))
+        obligation = eng.checks.get(shape)
+        report = reports.get(focus)  # type: ignore[arg-type]
+        if report is None or obligation is None or obligation not in report.profile.applicable:
+            continue
+        report.findings.append(
+            Finding(
+                policy=report.policy,
+                source=report.origin.source,
+                line=report.origin.line,
+                severity=_SEVERITY_NAME[results.value(result, SH.resultSeverity)],  # type: ignore[index]
+                message=str(results.value(result, SH.resultMessage) or ""),
+                shape=shape,
+                path=render_path(eng.shapes, results.value(result, SH.resultPath), results),
+                value=_render_value(data.graph, results.value(result, SH.value)),
+                fix=eng.fixes.get(shape, ""),
+                trace=eng.traces[obligation],
+            )
+        )
+    ordered = sorted(reports.values(), key=lambda r: (r.origin.source, r.origin.line or 0, r.policy))
+    for report in ordered:
+        report.findings = sorted(set(report.findings), key=Finding.sort_key)
+    return Report(ordered, sorted(set(data.warnings)), eng.traces, results)
+
+
+def _node_id(node: Node, origin: PolicyOrigin) -> str:
+    if isinstance(node, BNode):
+        return f"[unnamed policy in {origin.source}]"
+    return str(node)
+
+
+def _title(graph: Graph, policy: Node) -> str:
+    titles = sorted(str(t) for t in graph.objects(policy, DCTERMS.title))
+    return titles[0] if titles else ""
+
+
+def _compact(graph: Graph, node: Node) -> str:
+    try:
+        return graph.namespace_manager.normalizeUri(node)  # type: ignore[arg-type]
+    except Exception:
+        return f"<{node}>"
+
+
+def render_path(shapes: Graph, path: Node | None, results: Graph) -> str:
+    """A SHACL property path as a reader sees it, e.g. ``rsf:riskAssessment / rsf:reviewInterval``."""
+    if path is None:
+        return ""
+    if isinstance(path, URIRef):
+        return _compact(shapes, path)
+    graph = results if (path, None, None) in results else shapes
+    if (path, RDF.first, None) in graph:
+        return " / ".join(render_path(shapes, p, graph) for p in Collection(graph, path))
+    for kind, template in ((SH.alternativePath, "({})"), (SH.zeroOrMorePath, "{}*"),
+                           (SH.oneOrMorePath, "{}+"), (SH.zeroOrOnePath, "{}?"), (SH.inversePath, "^{}")):
+        inner = graph.value(path, kind)
+        if inner is not None:
+            if kind == SH.alternativePath:
+                return template.format(" | ".join(render_path(shapes, p, graph) for p in Collection(graph, inner)))
+            return template.format(render_path(shapes, inner, graph))
+    return "[path]"
+
+
+def _render_value(graph: Graph, value: Node | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Literal):
+        return str(value)
+    if isinstance(value, BNode):
+        return "[a node without an IRI]"
+    return _compact(graph, value)
+
+
+__all__ = ["Finding", "PolicyReport", "Report", "SEVERITIES", "engine", "read_policies", "validate", "validate_input"]
