@@ -22,6 +22,14 @@ from .output import write_atomic
 from .qa import check_ontology
 from .qa import render_text as render_qa
 from .serialize import FORMATS as EXPORT_FORMATS
+from .coverage import coverage as policy_coverage
+from .coverage import render_json as render_coverage_json
+from .coverage import render_table as render_coverage_table
+from .formats import RENDERERS
+from .formats.text import render as render_text_report
+from .policy_input import DEFAULT_MAX_MB
+from .rdfio import FORMAT_BY_SUFFIX
+from .validate import validate as run_validation
 
 ontology_option = click.option(
     "--ontology",
@@ -125,6 +133,135 @@ def explain(term: str, ontology_dir: Path | None, fmt: str) -> None:
         _emit(json.dumps(dataclasses.asdict(explanation), indent=2, sort_keys=True) + "\n", None)
     else:
         _emit(render_explanation(explanation), None)
+
+
+policy_arguments = click.argument("policies", nargs=-1, required=True, metavar="POLICY...")
+role_option = click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    metavar="ROLE",
+    help="Check as if the issuer played ROLE (repeatable): a role's label, notation (R05) or IRI, "
+    "e.g. 'data custodian', 'funding agency'. Default: the policy's own rsf:issuerRole.",
+)
+access_option = click.option(
+    "--access-model",
+    metavar="MODEL",
+    help="Check as if data were shared under MODEL: open, registered, controlled or secure-environment. "
+    "Default: the policy's own rsf:accessModel.",
+)
+size_option = click.option(
+    "--max-size",
+    "max_mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_MAX_MB,
+    show_default=True,
+    metavar="MB",
+    help="Refuse input files larger than this many megabytes.",
+)
+stdin_option = click.option(
+    "--stdin-format",
+    type=click.Choice(sorted(set(FORMAT_BY_SUFFIX.values()))),
+    default="turtle",
+    show_default=True,
+    help="RDF syntax of standard input (POLICY '-'). Files are read by their extension.",
+)
+
+
+@cli.command()
+@policy_arguments
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(RENDERERS)),
+    default="text",
+    show_default=True,
+    help="text: grouped by core element; json: docs/report-schema.json; turtle/jsonld: the SHACL "
+    "validation report with the trace of each result; sarif: SARIF 2.1.0 for code scanning; html: a "
+    "self-contained page.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here (atomically) instead of standard output.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["violation", "warning", "info", "none"]),
+    default="violation",
+    show_default=True,
+    help="Exit 1 when any finding is at this severity or above.",
+)
+@role_option
+@access_option
+@size_option
+@stdin_option
+@click.option("--color/--no-color", default=None, help="Colour the text report. Default: only on a terminal.")
+def validate(
+    policies: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    fail_on: str,
+    roles: tuple[str, ...],
+    access_model: str | None,
+    max_mb: float,
+    stdin_format: str,
+    color: bool | None,
+) -> None:
+    """Validate data-sharing policies against the Framework's obligations.
+
+    POLICY is a file, a folder (searched for RDF files) or - for standard
+    input; Turtle, TriG, N-Triples, N-Quads, RDF/XML and JSON-LD are read.
+    Every finding names the obligation, core element, principle and human
+    right (with instrument and article) behind it, who bears it and how to fix
+    it. Which obligations apply follows from the policy's issuer role, access
+    model and delegations; the report shows that profile.
+
+    \b
+    Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 bad usage
+    or unreadable input. Nothing is fetched from the network.
+    """
+    report = run_validation(
+        list(policies), roles=list(roles), access_model=access_model, max_mb=max_mb, stdin_format=stdin_format
+    )
+    if fmt == "text":
+        use_colour = color if color is not None else (output is None and sys.stdout.isatty())
+        _emit(render_text_report(report, color=use_colour), output)
+    else:
+        _emit(RENDERERS[fmt](report), output)
+    for warning in report.warnings:
+        if fmt != "text" or output is not None:
+            click.echo(f"warning: {warning}", err=True)
+    sys.exit(1 if report.fails(fail_on) else 0)
+
+
+@cli.command()
+@policy_arguments
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (atomically) instead of standard output.")
+@role_option
+@access_option
+@size_option
+@stdin_option
+def coverage(
+    policies: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    roles: tuple[str, ...],
+    access_model: str | None,
+    max_mb: float,
+    stdin_format: str,
+) -> None:
+    """Show which core elements, principles and rights each policy addresses,
+    which it does not, and which obligations are still open.
+
+    A term is addressed when every obligation resting on it that applies to
+    the policy's profile is met, partly when some are, not asked when none
+    applies. Exit 0 (a coverage table is not a verdict); 2 for unreadable input.
+    """
+    report = run_validation(
+        list(policies), roles=list(roles), access_model=access_model, max_mb=max_mb, stdin_format=stdin_format
+    )
+    items = policy_coverage(report)
+    _emit(render_coverage_json(items) if fmt == "json" else render_coverage_table(items), output)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 def main() -> None:

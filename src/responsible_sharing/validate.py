@@ -75,6 +75,8 @@ class Report:
     traces: dict[str, ObligationTrace]
     #: the SHACL validation report graph (all results, before profiles are applied)
     shacl_report: Graph
+    #: each kept finding -> its sh:ValidationResult node in ``shacl_report``
+    result_nodes: dict[Finding, Node] = field(default_factory=dict)
 
     @property
     def findings(self) -> list[Finding]:
@@ -164,6 +166,7 @@ def validate_input(data: PolicyInput, *, roles: list[str] | None = None, access_
         allow_warnings=True,
     )
     reports: dict[Node, PolicyReport] = {}
+    result_nodes: dict[Finding, Node] = {}
     for policy, origin in data.policies.items():
         profile = build_profile(eng.ontology, eng.traces, data.graph, policy, roles=role_iris, access_model=model_iri)
         reports[policy] = PolicyReport(_node_id(policy, origin), _title(data.graph, policy), origin, profile)
@@ -174,24 +177,24 @@ def validate_input(data: PolicyInput, *, roles: list[str] | None = None, access_
         report = reports.get(focus)  # type: ignore[arg-type]
         if report is None or obligation is None or obligation not in report.profile.applicable:
             continue
-        report.findings.append(
-            Finding(
-                policy=report.policy,
-                source=report.origin.source,
-                line=report.origin.line,
-                severity=_SEVERITY_NAME[results.value(result, SH.resultSeverity)],  # type: ignore[index]
-                message=str(results.value(result, SH.resultMessage) or ""),
-                shape=shape,
-                path=render_path(eng.shapes, results.value(result, SH.resultPath), results),
-                value=_render_value(data.graph, results.value(result, SH.value)),
-                fix=eng.fixes.get(shape, ""),
-                trace=eng.traces[obligation],
-            )
+        finding = Finding(
+            policy=report.policy,
+            source=report.origin.source,
+            line=report.origin.line,
+            severity=_SEVERITY_NAME[results.value(result, SH.resultSeverity)],  # type: ignore[index]
+            message=str(results.value(result, SH.resultMessage) or ""),
+            shape=shape,
+            path=render_path(eng.shapes, results.value(result, SH.resultPath), results),
+            value=_render_value(data.graph, results.value(result, SH.value)),
+            fix=eng.fixes.get(shape, ""),
+            trace=eng.traces[obligation],
         )
+        report.findings.append(finding)
+        result_nodes[finding] = result
     ordered = sorted(reports.values(), key=lambda r: (r.origin.source, r.origin.line or 0, r.policy))
     for report in ordered:
         report.findings = sorted(set(report.findings), key=Finding.sort_key)
-    return Report(ordered, sorted(set(data.warnings)), eng.traces, results)
+    return Report(ordered, sorted(set(data.warnings)), eng.traces, results, result_nodes)
 
 
 def _node_id(node: Node, origin: PolicyOrigin) -> str:

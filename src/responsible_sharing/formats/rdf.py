@@ -1,0 +1,79 @@
+"""The report as RDF: the SHACL validation report plus the trace of each result.
+
+Each kept result is pySHACL's own ``sh:ValidationResult`` (focus node, path,
+value, severity, message, shape, constraint component). To it we add the
+obligation its shape checks (``rsf:checks``), the core elements
+(``rsf:derivesFrom``), principles (``rsf:serves``) and rights
+(``rsf:groundedIn``), the fix hint and the source file and line; the rights
+carry their ``rsf:recognisedIn`` provisions and every term its label and
+notation. A SPARQL query over the report alone can therefore answer "which
+rights are at stake". Blank nodes are labelled canonically, so the same input
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH, SKOS
+from rdflib.term import Node
+
+from ..namespaces import RSF, RSFSH
+from ..serialize import serialize_stable
+from ..trace import Term
+from ..validate import Report
+
+
+def _copy_tree(source: Graph, node: Node, target: Graph, seen: set[Node]) -> None:
+    """Copy ``node``'s triples and, recursively, those of the blank nodes it points to."""
+    if node in seen:
+        return
+    seen.add(node)
+    for p, o in source.predicate_objects(node):
+        target.add((node, p, o))
+        if isinstance(o, BNode):
+            _copy_tree(source, o, target, seen)
+
+
+def _label(g: Graph, term: Term) -> None:
+    g.add((URIRef(term.iri), RDFS.label, Literal(term.label, lang="en")))
+    if term.notation:
+        g.add((URIRef(term.iri), SKOS.notation, Literal(term.notation)))
+
+
+def report_graph(report: Report) -> Graph:
+    g = Graph()
+    for prefix, ns in (("sh", SH), ("rsf", RSF), ("rsfsh", RSFSH), ("skos", SKOS)):
+        g.bind(prefix, ns)
+    root = BNode()
+    g.add((root, RDF.type, SH.ValidationReport))
+    g.add((root, SH.conforms, Literal(not report.findings)))
+    seen: set[Node] = set()
+    for finding, result in report.result_nodes.items():
+        g.add((root, SH.result, result))
+        _copy_tree(report.shacl_report, result, g, seen)
+        g.add((result, RSF.fixHint, Literal(finding.fix, lang="en")))
+        g.add((result, RSF.sourceFile, Literal(finding.source)))
+        if finding.line:
+            g.add((result, RSF.sourceLine, Literal(finding.line, datatype=XSD.integer)))
+        trace = finding.trace
+        g.add((result, RSF.checks, URIRef(trace.obligation.iri)))
+        for element in trace.elements:
+            g.add((result, RSF.derivesFrom, URIRef(element.iri)))
+        for principle in trace.principles:
+            g.add((result, RSF.serves, URIRef(principle.iri)))
+        for right in trace.rights:
+            g.add((result, RSF.groundedIn, URIRef(right.iri)))
+            g.add((URIRef(right.iri), RDFS.label, Literal(right.label, lang="en")))
+            g.add((URIRef(right.iri), SKOS.notation, Literal(right.notation)))
+            for provision in right.provisions:
+                g.add((URIRef(right.iri), RSF.recognisedIn, URIRef(provision.iri)))
+                g.add((URIRef(provision.iri), RDFS.label, Literal(provision.label, lang="en")))
+        for bearer in trace.bearers:
+            g.add((URIRef(trace.obligation.iri), RSF.bearer, URIRef(bearer.iri)))
+        for term in (trace.obligation, *trace.elements, *trace.principles, *trace.bearers):
+            _label(g, term)
+    return g
+
+
+def render(report: Report, fmt: str) -> bytes:
+    return serialize_stable(report_graph(report), {"json-ld": "jsonld", "turtle": "ttl"}[fmt])

@@ -1,0 +1,85 @@
+"""SARIF 2.1.0 output, for code-scanning in CI.
+
+One rule per shape that fired (ruleId: the shape's local name), SHACL
+severities mapped as code-scanning tools expect (Violation -> error,
+Warning -> warning, Info -> note), the location of the policy in its file, and
+the trace (obligation, core elements, principles, rights) in ``properties``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import PurePath
+from typing import Any
+
+from .. import __version__
+from ..validate import Finding, Report
+from .jsonout import trace_json
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {"violation": "error", "warning": "warning", "info": "note"}
+
+
+def _rule_id(shape: str) -> str:
+    return shape.rsplit("/", 1)[-1]
+
+
+def _message(f: Finding) -> str:
+    rights = "; ".join(f"{r.label} ({r.citation})" for r in f.trace.rights)
+    ob = f.trace.obligation
+    return f"{f.message} Obligation {ob.notation} ({ob.label}). Rights at stake: {rights}. Fix: {f.fix}"
+
+
+def _location(f: Finding) -> dict[str, Any]:
+    uri = "stdin" if f.source == "<stdin>" else PurePath(f.source).as_posix()
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+    if f.line:
+        physical["region"] = {"startLine": f.line}
+    return {"physicalLocation": physical, "logicalLocations": [{"fullyQualifiedName": f.policy, "kind": "resource"}]}
+
+
+def sarif_json(report: Report) -> dict[str, Any]:
+    fired = sorted({f.shape for f in report.findings}, key=_rule_id)
+    index = {shape: i for i, shape in enumerate(fired)}
+    first = {}
+    for f in report.findings:
+        first.setdefault(f.shape, f)
+    rules = []
+    for shape in fired:
+        f = first[shape]
+        rules.append({
+            "id": _rule_id(shape),
+            "name": _rule_id(shape).replace("-", ""),
+            "shortDescription": {"text": f.trace.obligation.label},
+            "fullDescription": {"text": f.message},
+            "help": {"text": f.fix},
+            "helpUri": shape,
+            "defaultConfiguration": {"level": _LEVEL[f.severity]},
+            "properties": {"obligation": f.trace.obligation.iri, "tags": [e.notation for e in f.trace.elements]},
+        })
+    results = []
+    for f in report.findings:
+        fingerprint = hashlib.sha256(f"{f.policy}\x1f{f.shape}\x1f{f.value}".encode("utf-8")).hexdigest()
+        results.append({
+            "ruleId": _rule_id(f.shape),
+            "ruleIndex": index[f.shape],
+            "level": _LEVEL[f.severity],
+            "message": {"text": _message(f)},
+            "locations": [_location(f)],
+            "partialFingerprints": {"rsfFinding/v1": fingerprint},
+            "properties": {"path": f.path, "value": f.value, **trace_json(f.trace)},
+        })
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "rsf", "version": __version__,
+                                "informationUri": "https://w3id.org/rsf", "rules": rules}},
+            "results": results,
+        }],
+    }
+
+
+def render(report: Report) -> bytes:
+    return (json.dumps(sarif_json(report), indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -1,0 +1,90 @@
+"""The default report: plain text grouped by core element, for a committee member."""
+
+from __future__ import annotations
+
+import click
+
+from ..namespaces import RSFSH
+from ..trace import ObligationTrace, Term
+from ..validate import Finding, PolicyReport, Report
+
+_COLOURS = {"violation": "red", "warning": "yellow", "info": "cyan"}
+
+
+def chain(trace: ObligationTrace) -> list[str]:
+    """The obligation's chain to the rights, one line per right."""
+    elements = ", ".join(e.name for e in trace.elements)
+    principles = ", ".join(p.name for p in trace.principles)
+    lines = [f"{elements} -> {principles}"]
+    lines += [f"-> {r.label} ({r.citation})" for r in trace.rights]
+    return lines
+
+
+def _finding(f: Finding, color: bool, shown_elements: tuple[Term, ...]) -> list[str]:
+    tag = click.style(f.severity.upper(), fg=_COLOURS[f.severity], bold=True) if color else f.severity.upper()
+    ob = f.trace.obligation
+    out = [f"    {tag}  {ob.notation} {ob.label} [{f.trace.modality}]", f"      {f.message}"]
+    where = f"at {f.path}" if f.path else ""
+    if f.value and f.value != f.policy and not f.policy.endswith(f.value.split(":")[-1]):
+        where += f" (value: {f.value})"
+    if where:
+        out.append(f"      {where.strip()}")
+    out.append(f"      fix: {f.fix}")
+    if f.trace.elements != shown_elements:
+        why = chain(f.trace)
+        out.append(f"      why: {why[0]}")
+        out += [f"           {line}" for line in why[1:]]
+    out.append(f"      borne by: {', '.join(b.label for b in f.trace.bearers)}")
+    out.append(f"      shape: rsfsh:{f.shape.removeprefix(str(RSFSH))}" if f.shape.startswith(str(RSFSH)) else f"      shape: {f.shape}")
+    return out
+
+
+def _profile(report: PolicyReport) -> list[str]:
+    p = report.profile
+    roles = ", ".join(r.label for r in p.roles) if p.roles else "every role (the policy states no rsf:issuerRole)"
+    model = p.access_model.label if p.access_model else "none stated"
+    out = [
+        f"  profile: issuer role {roles} ({p.roles_from}); access model {model} ({p.access_model_from})",
+        f"           {len(p.applicable)} obligations apply, {len(p.excluded)} left out",
+    ]
+    for iri, why in sorted(p.excluded.items()):
+        if not why.startswith("borne by"):
+            out.append(f"           - {iri.rsplit('/', 1)[-1]} {why}")
+    return out
+
+
+def render_policy(report: PolicyReport, color: bool) -> list[str]:
+    where = report.origin.source + (f":{report.origin.line}" if report.origin.line else "")
+    title = f"{report.title} " if report.title else ""
+    out = [f"Policy {title}<{report.policy}>", f"  file: {where}"] + _profile(report)
+    if not report.findings:
+        out.append("  No findings: every applicable obligation that a policy can show is met.")
+        return out
+    by_element: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        key = f.trace.elements[0].name if f.trace.elements else "(no core element)"
+        by_element.setdefault(key, []).append(f)
+    for element, findings in by_element.items():
+        elements = findings[0].trace.elements
+        why = chain(findings[0].trace)
+        out.append("")
+        out.append(f"  {element}")
+        out.append(f"    rests on: {why[0].split(' -> ', 1)[-1]}")
+        out += [f"              {line}" for line in why[1:]]
+        for f in findings:
+            out += _finding(f, color, elements)
+    return out
+
+
+def render(report: Report, color: bool = False) -> str:
+    out: list[str] = []
+    for warning in report.warnings:
+        out.append(f"warning: {warning}")
+    if report.warnings:
+        out.append("")
+    for policy in report.policies:
+        out += render_policy(policy, color)
+        out.append("")
+    counts = ", ".join(f"{report.count(s)} {s}{'s' if report.count(s) != 1 else ''}" for s in ("violation", "warning", "info"))
+    out.append(f"Summary: {len(report.policies)} polic{'ies' if len(report.policies) != 1 else 'y'}; {counts}")
+    return "\n".join(out) + "\n"
