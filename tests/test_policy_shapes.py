@@ -1,0 +1,94 @@
+"""The policy shapes against the obligation catalogue, and each shape against its fixture.
+
+Walks the catalogue: every machine-checkable obligation has a shape, every
+shape checks a real obligation at the severity its modality demands, and every
+shape has a fixture whose ex:conforms policy it accepts and whose ex:violates
+policy it rejects.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyshacl import validate as shacl_validate
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from responsible_sharing.namespaces import RSF, RSFSH
+from responsible_sharing.validate import engine
+
+FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
+EX = "https://example.org/fixture/"
+
+
+@pytest.fixture(scope="module")
+def eng():
+    return engine()
+
+
+def _policy_shapes(eng) -> dict[URIRef, URIRef]:
+    return {s: o for s, o in eng.shapes.subject_objects(RSF.checks)}
+
+
+def test_every_machine_checkable_obligation_has_a_shape(eng, graph):
+    checkable = {o for o in graph.subjects(RDF.type, RSF.Obligation) if graph.value(o, RSF.machineCheckable) == Literal(True)}
+    checked = set(_policy_shapes(eng).values())
+    assert len(checkable) == 59
+    assert sorted(checkable - checked) == []
+
+
+def test_shapes_check_only_machine_checkable_obligations(eng, graph):
+    for shape, obligation in _policy_shapes(eng).items():
+        assert (obligation, RDF.type, RSF.Obligation) in graph, f"{shape} checks {obligation}, not an obligation"
+        assert graph.value(obligation, RSF.machineCheckable) == Literal(True), f"{shape} checks uncheckable {obligation}"
+
+
+def test_shape_severity_follows_the_obligation_modality(eng, graph):
+    for shape, obligation in _policy_shapes(eng).items():
+        expected = graph.value(graph.value(obligation, RSF.hasModality), RSF.shaclSeverity)
+        assert eng.shapes.value(shape, SH.severity) == expected, f"{shape}: severity does not match {obligation}'s modality"
+
+
+def test_every_shape_targets_policies_and_explains_itself(eng):
+    for shape in _policy_shapes(eng):
+        assert (shape, SH.targetClass, RSF.DataSharingPolicy) in eng.shapes, shape
+        for prop in (SH.message, RSF.fixHint, SH.name):
+            value = eng.shapes.value(shape, prop)
+            assert value is not None and value.language == "en" and len(str(value)) > 10, (shape, prop)
+
+
+def test_policy_shapes_are_shacl_core():
+    assert not list(engine().shapes.subjects(SH.sparql, None)), "policy shapes use SHACL-SPARQL where Core would do"
+
+
+def test_every_shape_has_a_fixture(eng):
+    shapes = {str(s).removeprefix(str(RSFSH)) for s in _policy_shapes(eng)}
+    fixtures = {p.stem for p in FIXTURES.glob("*.ttl")}
+    assert shapes == fixtures
+
+
+@pytest.fixture(scope="module")
+def fixture_results(eng):
+    """All fixtures in one graph, ex:conforms / ex:violates renamed per fixture, validated once."""
+    data = Graph()
+    for path in sorted(FIXTURES.glob("*.ttl")):
+        part = Graph().parse(path)
+        rename = {URIRef(EX + "conforms"): URIRef(f"{EX}{path.stem}/conforms"),
+                  URIRef(EX + "violates"): URIRef(f"{EX}{path.stem}/violates")}
+        for s, p, o in part:
+            data.add((rename.get(s, s), p, rename.get(o, o)))
+    _, results, _ = shacl_validate(data, shacl_graph=eng.shapes, ont_graph=eng.background, inference="none",
+                                   allow_infos=True, allow_warnings=True)
+    hits: dict[str, set[str]] = {}
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        shape = str(results.value(result, SH.sourceShape)).removeprefix(str(RSFSH))
+        focus = str(results.value(result, SH.focusNode))
+        if focus.startswith(f"{EX}{shape}/"):
+            hits.setdefault(shape, set()).add(focus.rsplit("/", 1)[-1])
+    return hits
+
+
+@pytest.mark.parametrize("fixture", sorted(p.stem for p in FIXTURES.glob("*.ttl")))
+def test_shape_accepts_conforming_and_rejects_violating_fixture(fixture, fixture_results):
+    assert fixture_results.get(fixture, set()) == {"violates"}
