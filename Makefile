@@ -22,10 +22,12 @@ demo: $(STAMP)
 	@echo "== rsf ontology check"
 	$(BIN)/rsf ontology check
 	@echo
-	@echo "== rsf explain P1   (a foundational principle)"
-	$(BIN)/rsf explain P1
-	@echo "== rsf explain CE1  (a core element)"
-	$(BIN)/rsf explain CE1
+	@echo "== rsf validate examples/   (the example policies; findings traced to human rights)"
+	$(BIN)/rsf validate examples/ --fail-on none
+	@echo "== rsf coverage examples/funder-data-sharing-policy.ttl"
+	$(BIN)/rsf coverage examples/funder-data-sharing-policy.ttl
+	@echo "== rsf explain O-CE5-03   (one obligation, up to its rights)"
+	$(BIN)/rsf explain O-CE5-03
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -3,8 +3,9 @@ and Health-Related Data as an OWL ontology, SHACL shapes and SPARQL queries.
 
 The library API that the ``rsf`` command is built on::
 
-    from responsible_sharing import load_ontology, check_ontology, explain
+    from responsible_sharing import load_ontology, check_ontology, explain, validate
 
+    report = validate(["policy.ttl"])     # findings, each traced to the rights behind it
     ontology = load_ontology()            # the shipped ontology, merged
     report = check_ontology()             # HermiT + QA shapes + QA queries
     print(explain(ontology.graph, "CE1").definition)
@@ -16,6 +17,7 @@ from .errors import InputSyntaxError, RsfError, UnknownTermError
 from .explain import Explanation, explain
 from .ontology import LoadedOntology, export_ontology, load_ontology
 from .qa import QAFinding, QAReport, check_ontology
+from .validate import Finding, PolicyReport, Report, validate
 
 try:
     __version__ = version("responsible-sharing")
@@ -24,6 +26,9 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 __all__ = [
     "Explanation",
+    "Finding",
+    "PolicyReport",
+    "Report",
     "InputSyntaxError",
     "LoadedOntology",
     "QAFinding",
@@ -35,4 +40,5 @@ __all__ = [
     "explain",
     "export_ontology",
     "load_ontology",
+    "validate",
 ]
