@@ -170,7 +170,8 @@ def validate_input(data: PolicyInput, *, roles: list[str] | None = None, access_
     for policy, origin in data.policies.items():
         profile = build_profile(eng.ontology, eng.traces, data.graph, policy, roles=role_iris, access_model=model_iri)
         reports[policy] = PolicyReport(_node_id(policy, origin), _title(data.graph, policy), origin, profile)
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    # only the report's own results: pySHACL also types the nested sh:detail results
+    for result in results.objects(None, SH.result):
         focus = results.value(result, SH.focusNode)
         shape = str(results.value(result, SH.sourceShape))
         obligation = eng.checks.get(shape)
