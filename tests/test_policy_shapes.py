@@ -11,12 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pyshacl import validate as shacl_validate
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from responsible_sharing.namespaces import RSF, RSFSH
-from responsible_sharing.validate import engine
+from responsible_sharing.validate import engine, run_shapes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 EX = "https://example.org/fixture/"
@@ -78,8 +77,7 @@ def fixture_results(eng):
                   URIRef(EX + "violates"): URIRef(f"{EX}{path.stem}/violates")}
         for s, p, o in part:
             data.add((rename.get(s, s), p, rename.get(o, o)))
-    _, results, _ = shacl_validate(data, shacl_graph=eng.shapes, ont_graph=eng.background, inference="none",
-                                   allow_infos=True, allow_warnings=True)
+    results = run_shapes(data)
     hits: dict[str, set[str]] = {}
     for result in results.subjects(RDF.type, SH.ValidationResult):
         shape = str(results.value(result, SH.sourceShape)).removeprefix(str(RSFSH))

@@ -72,3 +72,8 @@ def test_options_override_what_the_policy_states():
 def test_unknown_role_is_a_usage_error_listing_the_choices():
     with pytest.raises(UsageError, match="R05"):
         validate([str(PROFILES / "open-data.ttl")], roles=["librarian"])
+
+
+def test_a_misspelt_role_is_reported_not_silently_ignored():
+    report = validate([str(PROFILES / "misspelt-role.ttl")])
+    assert any("DataCustodain is not an actor role" in w for w in report.warnings)

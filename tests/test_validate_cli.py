@@ -99,7 +99,7 @@ def test_stdin_and_nquads():
 def test_folder_input_validates_every_policy_in_it():
     result = run_rsf("validate", "--format", "json", str(PROFILES))
     policies = {p["policy"].rsplit("/", 1)[-1] for p in json.loads(result.stdout)["policies"]}
-    assert policies == {"open-policy", "tre-policy", "controlled-policy", "named-delegate", "unnamed-delegate"}
+    assert policies == {"open-policy", "tre-policy", "controlled-policy", "named-delegate", "unnamed-delegate", "misspelt"}
 
 
 def test_unknown_role_lists_the_choices():

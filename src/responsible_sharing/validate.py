@@ -131,6 +131,25 @@ def engine() -> Engine:
     return Engine(ontology, shapes, background, build_traces(ontology), checks, fixes)
 
 
+def run_shapes(data: Graph) -> Graph:
+    """Run the policy shapes over ``data`` plus the background; the SHACL report graph.
+
+    The background is merged into a copy of the data rather than passed as
+    pySHACL's ``ont_graph``: without inference pySHACL copies only RDFS/OWL
+    axioms from ``ont_graph``, and the shapes need DPV's ``skos:broader`` links.
+    """
+    eng = engine()
+    merged = Graph()
+    for triple in data:
+        merged.add(triple)
+    for triple in eng.background:
+        merged.add(triple)
+    _, results, _ = shacl_validate(
+        merged, shacl_graph=eng.shapes, inference="none", allow_infos=True, allow_warnings=True
+    )
+    return results
+
+
 def validate(
     arguments: list[str],
     *,
@@ -157,16 +176,10 @@ def validate_input(data: PolicyInput, *, roles: list[str] | None = None, access_
     eng = engine()
     role_iris = [resolve_choice(eng.ontology, RSF.ActorRole, r, "role") for r in roles or []]
     model_iri = resolve_choice(eng.ontology, RSF.AccessModel, access_model, "access model") if access_model else None
-    _, results, _ = shacl_validate(
-        data.graph,
-        shacl_graph=eng.shapes,
-        ont_graph=eng.background,
-        inference="none",
-        allow_infos=True,
-        allow_warnings=True,
-    )
+    results = run_shapes(data.graph)
     reports: dict[Node, PolicyReport] = {}
     result_nodes: dict[Finding, Node] = {}
+    warnings = list(data.warnings) + _unknown_terms(eng.ontology, data)
     for policy, origin in data.policies.items():
         profile = build_profile(eng.ontology, eng.traces, data.graph, policy, roles=role_iris, access_model=model_iri)
         reports[policy] = PolicyReport(_node_id(policy, origin), _title(data.graph, policy), origin, profile)
@@ -195,7 +208,19 @@ def validate_input(data: PolicyInput, *, roles: list[str] | None = None, access_
     ordered = sorted(reports.values(), key=lambda r: (r.origin.source, r.origin.line or 0, r.policy))
     for report in ordered:
         report.findings = sorted(set(report.findings), key=Finding.sort_key)
-    return Report(ordered, sorted(set(data.warnings)), eng.traces, results, result_nodes)
+    return Report(ordered, sorted(set(warnings)), eng.traces, results, result_nodes)
+
+
+def _unknown_terms(ontology: Graph, data: PolicyInput) -> list[str]:
+    """Issuer roles and access models that are not ours: a typo would silently change the profile."""
+    out = []
+    for policy, origin in data.policies.items():
+        for prop, cls, what in ((RSF.issuerRole, RSF.ActorRole, "actor role"), (RSF.accessModel, RSF.AccessModel, "access model")):
+            for value in data.graph.objects(policy, prop):
+                if (value, RDF.type, cls) not in ontology:
+                    out.append(f"{origin.source}: {value} is not an {what} of the responsible-sharing ontology; "
+                               f"it is ignored (see `rsf explain {cls.removeprefix(str(RSF))}` for the choices)")
+    return out
 
 
 def _node_id(node: Node, origin: PolicyOrigin) -> str:
