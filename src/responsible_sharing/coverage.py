@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .trace import ObligationTrace, Term
+from .trace import ObligationTrace, Term, natural_key
 from .validate import SEVERITIES, PolicyReport, Report
 
 
@@ -86,9 +86,7 @@ def policy_coverage(report: PolicyReport, traces: dict[str, ObligationTrace]) ->
             by_right.setdefault(r.iri, []).append(t)
 
     def ordered(terms: dict[str, Term]) -> dict[str, Term]:
-        from .trace import _sort_key
-
-        return dict(sorted(terms.items(), key=lambda kv: _sort_key(kv[1])))
+        return dict(sorted(terms.items(), key=lambda kv: natural_key(kv[1].notation or kv[1].label)))
 
     return PolicyCoverage(
         policy=report.policy,
@@ -96,7 +94,7 @@ def policy_coverage(report: PolicyReport, traces: dict[str, ObligationTrace]) ->
         elements=_standings(ordered(elements), by_element, worst),
         principles=_standings(ordered(principles), by_principle, worst),
         rights=_standings(ordered(rights), by_right, worst),
-        open_obligations={traces[i].obligation.notation: s for i, s in sorted(worst.items(), key=lambda kv: traces[kv[0]].obligation.notation)},
+        open_obligations={traces[i].obligation.notation: s for i, s in sorted(worst.items(), key=lambda kv: natural_key(traces[kv[0]].obligation.notation))},
         not_checkable=tuple(sorted(t.obligation.notation for t in applicable if not t.machine_checkable)),
     )
 

@@ -27,7 +27,7 @@ from rdflib.term import Node
 
 from .errors import UsageError
 from .namespaces import RSF
-from .trace import ObligationTrace, Term, term
+from .trace import ObligationTrace, Term, natural_key, term
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def build_profile(
     role_iris = {str(r) for r in role_nodes}
     applicable: list[str] = []
     excluded: dict[str, str] = {}
-    for iri, trace in sorted(traces.items()):
+    for iri, trace in sorted(traces.items(), key=lambda kv: natural_key(kv[1].obligation.notation)):
         bearers = {b.iri for b in trace.bearers}
         if role_iris and not bearers & role_iris:
             excluded[iri] = "borne by " + ", ".join(b.label for b in trace.bearers)

@@ -9,6 +9,7 @@ query ``obligation-to-right`` returns; a test checks that they agree.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, Graph, URIRef
@@ -78,11 +79,13 @@ def term(graph: Graph, node: Node) -> Term:
     return Term(str(node), _text(graph, node, SKOS.notation), _text(graph, node, RDFS.label) or str(node))
 
 
-def _sort_key(t: Term) -> tuple[object, ...]:
-    import re
+def natural_key(text: str) -> tuple[object, ...]:
+    """Sort key that puts O-CE2-01 before O-CE10-01 and CE2 before CE10."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
 
-    parts = re.split(r"(\d+)", t.notation or t.label)
-    return tuple(int(p) if p.isdigit() else p for p in parts)
+
+def _sort_key(t: Term) -> tuple[object, ...]:
+    return natural_key(t.notation or t.label)
 
 
 def _terms(graph: Graph, nodes: set[Node]) -> tuple[Term, ...]:

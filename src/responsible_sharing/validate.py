@@ -26,7 +26,7 @@ from .policy_input import PolicyInput, PolicyOrigin, read_policies
 from .profile import Profile, build_profile, resolve_choice
 from .rdfio import parse_into
 from .resources import shipped_path
-from .trace import ObligationTrace, build_traces
+from .trace import ObligationTrace, build_traces, natural_key
 
 SEVERITIES = ("violation", "warning", "info")
 _SEVERITY_NAME = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
@@ -51,7 +51,7 @@ class Finding:
 
     def sort_key(self) -> tuple[object, ...]:
         element = self.trace.elements[0].notation if self.trace.elements else ""
-        return (self.policy, _natural(element), _natural(self.trace.obligation.notation), self.shape, self.value)
+        return (self.policy, natural_key(element), natural_key(self.trace.obligation.notation), self.shape, self.value)
 
 
 @dataclass
@@ -91,12 +91,6 @@ class Report:
             return False
         levels = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
         return any(f.severity in levels for f in self.findings)
-
-
-def _natural(text: str) -> tuple[object, ...]:
-    import re
-
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
 
 
 @dataclass(frozen=True)
@@ -180,9 +174,12 @@ def validate_input(data: PolicyInput, *, roles: list[str] | None = None, access_
     reports: dict[Node, PolicyReport] = {}
     result_nodes: dict[Finding, Node] = {}
     warnings = list(data.warnings) + _unknown_terms(eng.ontology, data)
+    unnamed = 0
     for policy, origin in data.policies.items():
+        if isinstance(policy, BNode):
+            unnamed += 1
         profile = build_profile(eng.ontology, eng.traces, data.graph, policy, roles=role_iris, access_model=model_iri)
-        reports[policy] = PolicyReport(_node_id(policy, origin), _title(data.graph, policy), origin, profile)
+        reports[policy] = PolicyReport(_node_id(policy, origin, unnamed), _title(data.graph, policy), origin, profile)
     # only the report's own results: pySHACL also types the nested sh:detail results
     for result in results.objects(None, SH.result):
         focus = results.value(result, SH.focusNode)
@@ -223,9 +220,9 @@ def _unknown_terms(ontology: Graph, data: PolicyInput) -> list[str]:
     return out
 
 
-def _node_id(node: Node, origin: PolicyOrigin) -> str:
+def _node_id(node: Node, origin: PolicyOrigin, ordinal: int) -> str:
     if isinstance(node, BNode):
-        return f"[unnamed policy in {origin.source}]"
+        return f"[unnamed policy {ordinal} in {origin.source}]"
     return str(node)
 
 

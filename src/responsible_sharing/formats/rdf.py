@@ -3,8 +3,9 @@
 Each kept result is pySHACL's own ``sh:ValidationResult`` (focus node, path,
 value, severity, message, shape, constraint component). To it we add the
 obligation its shape checks (``rsf:checks``), the core elements
-(``rsf:derivesFrom``), principles (``rsf:serves``) and rights
-(``rsf:groundedIn``), the fix hint and the source file and line; the rights
+(``rsf:atStakeElement``), principles (``rsf:atStakePrinciple``) and rights
+(``rsf:atStakeRight``) -- annotation properties, so a reasoner loading the
+report with the ontology stays consistent -- the fix hint and the source file and line; the rights
 carry their ``rsf:recognisedIn`` provisions and every term its label and
 notation. A SPARQL query over the report alone can therefore answer "which
 rights are at stake". Blank nodes are labelled canonically, so the same input
@@ -23,15 +24,21 @@ from ..trace import Term
 from ..validate import Report
 
 
-def _copy_tree(source: Graph, node: Node, target: Graph, seen: set[Node]) -> None:
-    """Copy ``node``'s triples and, recursively, those of the blank nodes it points to."""
-    if node in seen:
-        return
-    seen.add(node)
+def _copy_tree(source: Graph, node: Node, target: Graph, fresh: dict[Node, BNode]) -> Node:
+    """Copy ``node``'s triples and, recursively, those of the blank nodes it points to.
+
+    Blank nodes get fresh labels per result (``fresh``), so no two results share
+    a path list: shared lists are written twice by rdflib's serializers and do
+    not read back as the same graph.
+    """
+    if not isinstance(node, BNode):
+        return node
+    if node in fresh:
+        return fresh[node]
+    copy = fresh[node] = BNode()
     for p, o in source.predicate_objects(node):
-        target.add((node, p, o))
-        if isinstance(o, BNode):
-            _copy_tree(source, o, target, seen)
+        target.add((copy, p, _copy_tree(source, o, target, fresh)))
+    return copy
 
 
 def _label(g: Graph, term: Term) -> None:
@@ -47,10 +54,9 @@ def report_graph(report: Report) -> Graph:
     root = BNode()
     g.add((root, RDF.type, SH.ValidationReport))
     g.add((root, SH.conforms, Literal(not report.findings)))
-    seen: set[Node] = set()
-    for finding, result in report.result_nodes.items():
+    for finding, original in report.result_nodes.items():
+        result = _copy_tree(report.shacl_report, original, g, {})
         g.add((root, SH.result, result))
-        _copy_tree(report.shacl_report, result, g, seen)
         g.add((result, RSF.fixHint, Literal(finding.fix, lang="en")))
         g.add((result, RSF.sourceFile, Literal(finding.source)))
         if finding.line:
@@ -58,11 +64,11 @@ def report_graph(report: Report) -> Graph:
         trace = finding.trace
         g.add((result, RSF.checks, URIRef(trace.obligation.iri)))
         for element in trace.elements:
-            g.add((result, RSF.derivesFrom, URIRef(element.iri)))
+            g.add((result, RSF.atStakeElement, URIRef(element.iri)))
         for principle in trace.principles:
-            g.add((result, RSF.serves, URIRef(principle.iri)))
+            g.add((result, RSF.atStakePrinciple, URIRef(principle.iri)))
         for right in trace.rights:
-            g.add((result, RSF.groundedIn, URIRef(right.iri)))
+            g.add((result, RSF.atStakeRight, URIRef(right.iri)))
             g.add((URIRef(right.iri), RDFS.label, Literal(right.label, lang="en")))
             g.add((URIRef(right.iri), SKOS.notation, Literal(right.notation)))
             for provision in right.provisions:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import PurePath
+from urllib.parse import quote
 from typing import Any
 
 from .. import __version__
@@ -32,7 +33,7 @@ def _message(f: Finding) -> str:
 
 
 def _location(f: Finding) -> dict[str, Any]:
-    uri = "stdin" if f.source == "<stdin>" else PurePath(f.source).as_posix()
+    uri = "stdin" if f.source == "<stdin>" else quote(PurePath(f.source).as_posix(), safe="/:")
     physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
     if f.line:
         physical["region"] = {"startLine": f.line}

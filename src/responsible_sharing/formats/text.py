@@ -45,7 +45,7 @@ def _profile(report: PolicyReport) -> list[str]:
     model = p.access_model.label if p.access_model else "none stated"
     out = [
         f"  profile: issuer role {roles} ({p.roles_from}); access model {model} ({p.access_model_from})",
-        f"           {len(p.applicable)} obligations apply, {len(p.excluded)} left out",
+        f"           {len(p.applicable)} obligation{'s' if len(p.applicable) != 1 else ''} apply, {len(p.excluded)} left out",
     ]
     for iri, why in sorted(p.excluded.items()):
         if not why.startswith("borne by"):
@@ -56,7 +56,8 @@ def _profile(report: PolicyReport) -> list[str]:
 def render_policy(report: PolicyReport, color: bool) -> list[str]:
     where = report.origin.source + (f":{report.origin.line}" if report.origin.line else "")
     title = f"{report.title} " if report.title else ""
-    out = [f"Policy {title}<{report.policy}>", f"  file: {where}"] + _profile(report)
+    name = report.policy if report.policy.startswith("[") else f"<{report.policy}>"
+    out = [f"Policy {title}{name}", f"  file: {where}"] + _profile(report)
     if not report.findings:
         out.append("  No findings: every applicable obligation that a policy can show is met.")
         return out
