@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, cli_query
 from .errors import RsfError
 from .explain import explain as explain_term
 from .explain import render_text as render_explanation
@@ -262,6 +262,9 @@ def coverage(
     _emit(render_coverage_json(items) if fmt == "json" else render_coverage_table(items), output)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
+
+
+cli_query.register(cli)
 
 
 def main() -> None:

@@ -1,0 +1,221 @@
+"""``rsf query`` and ``rsf load``: the stored SPARQL queries on local files or a server."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import UsageError
+from .explain import resolve_term
+from .formats.rdf import report_graph
+from .ontology import load_ontology
+from .policy_input import expand_paths
+from .output import write_atomic
+from .query_output import GRAPH_FORMATS, PREFIXES, TABULAR, render
+from .queries import StoredQuery, parse_header, stored_query, stored_query_names
+from .rdfio import parse_into
+from .resources import shipped_path
+from .serialize import serialize_stable
+from .sparql import (
+    DEFAULT_TIMEOUT,
+    EndpointEngine,
+    Engine,
+    OxigraphEngine,
+    QueryError,
+    RdflibEngine,
+    check_query,
+    put_graph,
+)
+from .validate import engine as validation_engine
+from .validate import validate
+
+_PARAMETER = re.compile(r"\?(\w+)\s*\((\w+)\)")
+GRAPH_BASE = "https://w3id.org/rsf/graph/"
+
+
+def declared_parameters(query: StoredQuery) -> dict[str, str]:
+    """``name -> type`` from the header's ``parameters:`` field, e.g. ``?term (IRI)``."""
+    return {name: kind.lower() for name, kind in _PARAMETER.findall(query.header.get("parameters", ""))}
+
+
+def _load_query(name_or_file: str) -> StoredQuery:
+    path = Path(name_or_file)
+    if path.suffix == ".rq" or path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as err:
+            raise UsageError(f"{path}: cannot read the query: {err.strerror}") from None
+        return StoredQuery(name=str(path), text=text, header=parse_header(text))
+    return stored_query(name_or_file)
+
+
+def _term(value: str, kind: str, ontology: Graph | None) -> Node:
+    if kind in ("string", "literal", "text"):
+        return Literal(value)
+    if kind == "integer":
+        try:
+            return Literal(int(value))
+        except ValueError:
+            raise UsageError(f"{value!r} is not an integer") from None
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return URIRef(text[1:-1])
+    if "://" in text or text.startswith(("urn:", "mailto:")):
+        return URIRef(text)
+    prefix, _, local = text.partition(":")
+    if local and prefix in PREFIXES:
+        return URIRef(PREFIXES[prefix] + local)
+    if ontology is not None:
+        term, _ = resolve_term(ontology, text)  # a notation (CE5) or a label; UnknownTermError if none
+        return term
+    raise UsageError(f"{value!r} is not an IRI; give a full IRI or a prefixed name ({', '.join(sorted(PREFIXES))})")
+
+
+def bind_parameters(query: StoredQuery, params: tuple[str, ...], ontology: Graph | None) -> dict[str, Node]:
+    declared = declared_parameters(query)
+    bindings: dict[str, Node] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        name = name.strip().lstrip("?")
+        if not sep:
+            raise UsageError(f"--param {item!r}: write it as name=value")
+        if declared and name not in declared:
+            known = ", ".join(f"{n} ({k})" for n, k in declared.items()) or "none"
+            raise UsageError(f"{query.name} has no parameter {name!r}; its parameters: {known}")
+        bindings[name] = _term(value, declared.get(name, "iri"), ontology)
+    return bindings
+
+
+def all_shapes() -> Graph:
+    """The policy shapes and the ontology QA shapes, as queries see them."""
+    graph = Graph()
+    for triple in validation_engine().shapes:
+        graph.add(triple)
+    with shipped_path("shapes") as shapes:
+        parse_into(graph, shapes / "ontology-qa.ttl")
+    return graph
+
+
+def local_dataset(data: tuple[Path, ...]) -> Graph:
+    """The ontology and shapes, plus the user's files, in one graph."""
+    graph = Graph()
+    for triple in load_ontology().graph:
+        graph.add(triple)
+    for triple in all_shapes():
+        graph.add(triple)
+    for path in data:
+        parse_into(graph, path)
+    return graph
+
+
+def register(cli: click.Group) -> None:
+    """Add ``query`` and ``load`` to the ``rsf`` command group."""
+
+    @cli.command()
+    @click.argument("query_name", metavar="NAME|FILE", required=False)
+    @click.option("--list", "list_queries", is_flag=True, help="List the stored queries with what each answers.")
+    @click.option("--data", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                  help="RDF file to query besides the ontology and shapes (repeatable): policies, reports (Turtle, TriG, N-Quads, …).")
+    @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+                  help="Bind a query parameter (repeatable). IRIs as <…>, full IRIs, prefixed names (rsf:CE5) or a notation (CE5).")
+    @click.option("--format", "fmt", type=click.Choice(TABULAR + GRAPH_FORMATS), default=None,
+                  help="table (default for SELECT/ASK), csv, tsv, json, xml (W3C result formats); turtle for CONSTRUCT.")
+    @click.option("--engine", "engine_name", type=click.Choice(["rdflib", "oxigraph"]), default="rdflib", show_default=True,
+                  help="Embedded engine for local data; oxigraph is much faster on large data, with the same answers.")
+    @click.option("--endpoint", metavar="URL", help="Ask a SPARQL 1.1 endpoint instead (load data there with `rsf load`).")
+    @click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, help="Seconds to wait for an endpoint.")
+    @click.option("--allow-service", is_flag=True, help="Allow queries that call SERVICE (sends data to other servers).")
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (atomically).")
+    def query(query_name: str | None, list_queries: bool, data: tuple[Path, ...], params: tuple[str, ...],
+              fmt: str | None, engine_name: str, endpoint: str | None, timeout: float, allow_service: bool,
+              output: Path | None) -> None:
+        """Run a stored query (by NAME, see --list) or a SPARQL file.
+
+        The ontology and the shapes are always part of the local data; add
+        policies and validation reports with --data. Parameters are bound by
+        the engine (or, for an endpoint, a trailing VALUES block), never pasted
+        into the query text. Nothing goes to the network unless you give
+        --endpoint. Exit 0 on success, 2 for a bad query, parameter or endpoint.
+        """
+        if list_queries:
+            lines = []
+            for name in stored_query_names():
+                q = stored_query(name)
+                lines.append(f"{name}\n    {q.title}\n    {q.header.get('description', '')}")
+                if q.header.get("parameters"):
+                    lines.append(f"    parameters: {q.header['parameters']}")
+            click.echo("\n".join(lines))
+            return
+        if not query_name:
+            raise UsageError("give a stored query NAME or a .rq FILE (rsf query --list shows the stored ones)")
+        stored = _load_query(query_name)
+        form = check_query(stored.text, allow_service=allow_service, source=stored.name)
+        ontology = load_ontology().graph
+        bindings = bind_parameters(stored, params, ontology)
+        engine: Engine
+        if endpoint:
+            if data:
+                raise UsageError("--data is for local queries; load files into the endpoint with `rsf load`")
+            engine = EndpointEngine(endpoint, timeout)
+        else:
+            graph = local_dataset(data)
+            engine = OxigraphEngine(graph) if engine_name == "oxigraph" else RdflibEngine(graph)
+        result = engine.query(stored.text, bindings)
+        chosen = fmt or ("turtle" if form in ("CONSTRUCT", "DESCRIBE") else "table")
+        payload = render(result, chosen)
+        if output:
+            write_atomic(output, payload)
+        else:
+            sys.stdout.buffer.write(payload)
+            sys.stdout.flush()
+
+    @cli.command()
+    @click.argument("policies", nargs=-1, metavar="[POLICY...]")
+    @click.option("--endpoint", required=True, metavar="URL", help="The server's SPARQL query endpoint, e.g. http://127.0.0.1:7878/query.")
+    @click.option("--store", metavar="URL",
+                  help="Its Graph Store Protocol endpoint. Default: the query URL with /query replaced by /store (Oxigraph's layout).")
+    @click.option("--no-reports", is_flag=True, help="Load the policies only; do not validate them and load their reports.")
+    @click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, help="Seconds to wait for each request.")
+    def load(policies: tuple[str, ...], endpoint: str, store: str | None, no_reports: bool, timeout: float) -> None:
+        """Push the ontology, the shapes, policies and their validation reports
+        into a SPARQL 1.1 store, each in its own named graph (replaced if it
+        exists), so the stored queries can be asked there with
+        `rsf query NAME --endpoint URL`.
+
+        \b
+        Named graphs:
+          https://w3id.org/rsf/graph/ontology, …/graph/shapes
+          https://w3id.org/rsf/graph/policy/<file>, …/graph/report/<file>
+        A report graph holds the results and their trace links; the labels of
+        the terms it names are in the ontology graph, never stored twice. Start
+        the server so that queries see the union of the graphs, e.g.
+        oxigraph serve --location DIR --union-default-graph.
+        """
+        store_url = store or (endpoint[: -len("/query")] + "/store" if endpoint.endswith("/query") else None)
+        if store_url is None:
+            raise UsageError("give --store URL: the server's Graph Store Protocol endpoint")
+        ontology = load_ontology().graph
+        put_graph(store_url, GRAPH_BASE + "ontology", serialize_stable(ontology, "ttl"), timeout)
+        put_graph(store_url, GRAPH_BASE + "shapes", serialize_stable(all_shapes(), "ttl"), timeout)
+        loaded = 2
+        for source in expand_paths(list(policies)):
+            name = Path(source).as_posix()
+            policy_graph = Graph()
+            parse_into(policy_graph, Path(source))
+            put_graph(store_url, GRAPH_BASE + "policy/" + name, serialize_stable(policy_graph, "ttl"), timeout)
+            loaded += 1
+            if not no_reports:
+                report = report_graph(validate([source]))
+                for triple in ontology:  # the labels a report repeats live once, in the ontology graph
+                    report.remove(triple)
+                put_graph(store_url, GRAPH_BASE + "report/" + name, serialize_stable(report, "ttl"), timeout)
+                loaded += 1
+        click.echo(f"loaded {loaded} named graphs into {store_url}")
+
+
+__all__ = ["QueryError", "bind_parameters", "declared_parameters", "local_dataset", "register"]

@@ -1,0 +1,181 @@
+"""Every stored query gives the same answers on rdflib, pyoxigraph and a live
+Oxigraph server loaded with `rsf load`; and `rsf query` handles bad input."""
+
+from __future__ import annotations
+
+import shlex
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rdflib import BNode
+
+from responsible_sharing.cli_query import bind_parameters, local_dataset
+from responsible_sharing.ontology import load_ontology
+from responsible_sharing.queries import stored_query, stored_query_names
+from responsible_sharing.sparql import EndpointEngine, OxigraphEngine, RdflibEngine
+from rsfrun import run_rsf
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+OXIGRAPH = str(Path(sys.executable).with_name("oxigraph"))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """An Oxigraph server on 127.0.0.1 and a free port, with the union default graph; stopped afterwards."""
+    port = _free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    process = subprocess.Popen(
+        [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).read()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"oxigraph server did not start: {process.stderr.read().decode() if process.stderr else ''}")
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> list[Path]:
+    """One Turtle validation report per example file, as `rsf load` makes them."""
+    folder = tmp_path_factory.mktemp("reports")
+    paths = []
+    for example in sorted(EXAMPLES.rglob("*.ttl")):
+        target = folder / f"{example.stem}.report.ttl"
+        result = run_rsf("validate", str(example), "--format", "turtle", "--fail-on", "none", "-o", str(target))
+        assert result.returncode == 0, result.stderr
+        paths.append(target)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def loaded(server, reports):
+    files = [str(p) for p in sorted(EXAMPLES.rglob("*.ttl"))]
+    result = run_rsf("load", "--endpoint", f"{server}/query", *files)
+    assert result.returncode == 0, result.stderr
+    assert f"loaded {2 + 2 * len(files)} named graphs" in result.stdout
+    return f"{server}/query"
+
+
+@pytest.fixture(scope="module")
+def local_graph(reports):
+    return local_dataset(tuple(sorted(EXAMPLES.rglob("*.ttl"))) + tuple(reports))
+
+
+def _example_params(name: str) -> tuple[str, ...]:
+    example = stored_query(name).header.get("example", "")
+    words = shlex.split(example)
+    return tuple(words[i + 1] for i, w in enumerate(words) if w == "--param")
+
+
+def _rows(result) -> Counter:
+    if result.kind == "ASK":
+        return Counter([result.boolean])
+    if result.kind == "CONSTRUCT":
+        return Counter(tuple("_:" if isinstance(t, BNode) else t for t in triple) for triple in result.graph)
+    return Counter(tuple("_:" if isinstance(t, BNode) else t for t in row) for row in result.rows)
+
+
+@pytest.mark.parametrize("name", stored_query_names())
+def test_stored_query_agrees_on_three_engines(name, local_graph, loaded):
+    query = stored_query(name)
+    bindings = bind_parameters(query, _example_params(name), load_ontology().graph)
+    on_rdflib = _rows(RdflibEngine(local_graph).query(query.text, bindings))
+    on_oxigraph = _rows(OxigraphEngine(local_graph).query(query.text, bindings))
+    on_server = _rows(EndpointEngine(loaded).query(query.text, bindings))
+    assert on_rdflib == on_oxigraph
+    assert on_rdflib == on_server
+
+
+def test_every_stored_query_has_a_header_with_an_example():
+    for name in stored_query_names():
+        header = stored_query(name).header
+        for key in ("title", "description", "parameters", "columns", "example"):
+            assert header.get(key), f"{name}: no {key} in the header"
+        assert f"rsf query {name}" in header["example"]
+
+
+def test_query_over_the_endpoint_from_the_command_line(loaded):
+    result = run_rsf("query", "stated-links", "--endpoint", loaded, "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "source,property,target,note"
+    assert len(result.stdout.splitlines()) == 8
+
+
+def test_malformed_query_names_line_and_column(tmp_path):
+    broken = tmp_path / "broken.rq"
+    broken.write_text("PREFIX rsf: <https://w3id.org/rsf/>\nSELECT ?x WHERE {\n  ?x rsf:serves \n}\n", encoding="utf-8")
+    result = run_rsf("query", str(broken))
+    assert result.returncode == 2
+    assert "broken.rq: SPARQL syntax error at line" in result.stderr and "column" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_parameter_lists_the_query_parameters():
+    result = run_rsf("query", "trace-to-rights", "--param", "right=CE1")
+    assert result.returncode == 2
+    assert "has no parameter 'right'; its parameters: term (iri)" in result.stderr
+
+
+def test_service_is_refused_unless_allowed(tmp_path):
+    remote = tmp_path / "remote.rq"
+    remote.write_text("SELECT * WHERE { SERVICE <http://192.0.2.1/sparql> { ?s ?p ?o } }\n", encoding="utf-8")
+    result = run_rsf("query", str(remote))
+    assert result.returncode == 2
+    assert "SERVICE" in result.stderr and "--allow-service" in result.stderr
+
+
+def test_unreachable_endpoint_names_the_url():
+    url = f"http://127.0.0.1:{_free_port()}/query"
+    result = run_rsf("query", "stated-links", "--endpoint", url, "--timeout", "5")
+    assert result.returncode == 2
+    assert url in result.stderr and "cannot reach" in result.stderr
+
+
+def test_endpoint_error_status_is_reported(loaded):
+    wrong = loaded.replace("/query", "/no-such-service")
+    result = run_rsf("query", "stated-links", "--endpoint", wrong)
+    assert result.returncode == 2
+    assert "HTTP 404" in result.stderr
+
+
+def test_construct_gives_turtle_and_a_select_format_is_refused(tmp_path):
+    construct = tmp_path / "c.rq"
+    construct.write_text("PREFIX rsf: <https://w3id.org/rsf/>\nCONSTRUCT { ?e rsf:serves ?p } WHERE { ?e rsf:serves ?p }\n",
+                         encoding="utf-8")
+    result = run_rsf("query", str(construct))
+    assert result.returncode == 0 and "rsf:serves" in result.stdout
+    refused = run_rsf("query", str(construct), "--format", "csv")
+    assert refused.returncode == 2 and "use --format turtle" in refused.stderr
+
+
+def test_parameters_open_the_where_clause_and_are_escaped():
+    from rdflib import Literal, URIRef
+
+    from responsible_sharing.sparql import bind_inline
+
+    text = ('PREFIX dpv: <https://w3id.org/dpv#>\n# a comment with WHERE { in it\n'
+            'CONSTRUCT { ?x <http://example.org/p#q> "WHERE {" } WHERE { ?x ?p ?where FILTER(?n = 1) }')
+    bound = bind_inline(text, {"n": Literal('a "quoted" } value'), "x": URIRef("https://example.org/x")})
+    assert bound.endswith('WHERE { VALUES (?n ?x) { ("a \\"quoted\\" } value" <https://example.org/x>) }  ?x ?p ?where FILTER(?n = 1) }')
