@@ -12,11 +12,14 @@ mapped to the shipped file). After parsing it warns about ``owl:imports``
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sys
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from rdflib import OWL, RDF, BNode, Graph, URIRef
 from rdflib.term import Node
@@ -92,9 +95,10 @@ def read_policies(
         _read_one(source, result, max_mb, stdin_format)
     if not result.policies:
         where = ", ".join(result.sources)
+        notes = "".join(f"\n  note: {w}" for w in result.warnings if "no rsf:DataSharingPolicy" not in w)
         raise InputError(
             f"{where}: no data-sharing policy found. A policy is a resource typed rsf:DataSharingPolicy "
-            "(https://w3id.org/rsf/DataSharingPolicy); see docs/policy-model.md."
+            f"(https://w3id.org/rsf/DataSharingPolicy); see docs/policy-model.md.{notes}"
         )
     return result
 
@@ -131,7 +135,8 @@ def _read_one(source: str, result: PolicyInput, max_mb: float, stdin_format: str
     if fmt == "json-ld":
         text = _localise_jsonld(data, name, result.warnings)
     graph = Graph()
-    parse_bytes_into(graph, text, name if source != STDIN else STDIN, fmt)
+    with _quiet_literal_warnings():
+        parse_bytes_into(graph, text, name if source != STDIN else STDIN, fmt)
     result.sources.append(name)
     _note_imports(graph, name, result.warnings)
     _note_collisions(graph, name, result.warnings)
@@ -146,6 +151,24 @@ def _read_one(source: str, result: PolicyInput, max_mb: float, stdin_format: str
         result.graph.add(triple)
     for prefix, namespace in graph.namespaces():
         result.graph.bind(prefix, namespace, override=False)
+
+
+@contextmanager
+def _quiet_literal_warnings() -> Iterator[None]:
+    """Keep rdflib from printing tracebacks for ill-typed literals (``"six weeks"^^xsd:duration``).
+
+    Such a value is the user's to fix, and the shapes report it as a finding
+    naming the property; a Python traceback on the terminal would only alarm.
+    """
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 def _localise_jsonld(data: bytes, name: str, warnings: list[str]) -> str:

@@ -24,7 +24,9 @@ def _finding(f: Finding, color: bool, shown_elements: tuple[Term, ...]) -> list[
     tag = click.style(f.severity.upper(), fg=_COLOURS[f.severity], bold=True) if color else f.severity.upper()
     ob = f.trace.obligation
     out = [f"    {tag}  {ob.notation} {ob.label} [{f.trace.modality}]", f"      {f.message}"]
-    where = f"at {f.path}" if f.path else ""
+    # a long property path (measures matched through the DPV hierarchy) says nothing to a reader
+    simple = f.path and not any(mark in f.path for mark in "(|*?")
+    where = f"at {f.path}" if simple else ""
     if f.value and f.value != f.policy and not f.policy.endswith(f.value.split(":")[-1]):
         where += f" (value: {f.value})"
     if where:
