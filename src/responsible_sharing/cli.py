@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, cli_query
+from . import __version__, cli_graph, cli_query
 from .errors import RsfError
 from .explain import explain as explain_term
 from .explain import render_text as render_explanation
@@ -265,6 +265,7 @@ def coverage(
 
 
 cli_query.register(cli)
+cli_graph.register(cli)
 
 
 def main() -> None:
