@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -27,8 +28,9 @@ from .coverage import render_json as render_coverage_json
 from .coverage import render_table as render_coverage_table
 from .formats import RENDERERS
 from .formats.text import render as render_text_report
-from .policy_input import DEFAULT_MAX_MB
+from .policy_input import DEFAULT_MAX_MB, expand_paths
 from .rdfio import FORMAT_BY_SUFFIX
+from .validate import BATCH_FILES, Report
 from .validate import validate as run_validation
 
 ontology_option = click.option(
@@ -159,6 +161,21 @@ size_option = click.option(
     metavar="MB",
     help="Refuse input files larger than this many megabytes.",
 )
+jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="the number of CPU cores",
+    help="Worker processes for many files (used when there is more than one batch of files).",
+)
+batch_option = click.option(
+    "--batch-files",
+    type=click.IntRange(min=1),
+    default=BATCH_FILES,
+    show_default=True,
+    help="Files validated together in one batch; memory is bounded by a batch. A policy must be written within one batch.",
+)
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar (it only shows on a terminal anyway).")
 stdin_option = click.option(
     "--stdin-format",
     type=click.Choice(sorted(set(FORMAT_BY_SUFFIX.values()))),
@@ -166,6 +183,15 @@ stdin_option = click.option(
     show_default=True,
     help="RDF syntax of standard input (POLICY '-'). Files are read by their extension.",
 )
+
+
+def _run_with_progress(arguments: list[str], quiet: bool, **options: object) -> Report:
+    """Validate, with a progress bar on a terminal when there is more than one batch of files."""
+    files = expand_paths(arguments)
+    if quiet or not sys.stderr.isatty() or len(files) <= int(options["batch_files"]):  # type: ignore[call-overload]
+        return run_validation(arguments, **options)  # type: ignore[arg-type]
+    with click.progressbar(length=len(files), label="validating", file=sys.stderr) as bar:
+        return run_validation(arguments, progress=bar.update, **options)  # type: ignore[arg-type]
 
 
 @cli.command()
@@ -192,6 +218,9 @@ stdin_option = click.option(
 @access_option
 @size_option
 @stdin_option
+@jobs_option
+@batch_option
+@quiet_option
 @click.option("--color/--no-color", default=None, help="Colour the text report. Default: only on a terminal.")
 def validate(
     policies: tuple[str, ...],
@@ -202,6 +231,9 @@ def validate(
     access_model: str | None,
     max_mb: float,
     stdin_format: str,
+    jobs: int,
+    batch_files: int,
+    quiet: bool,
     color: bool | None,
 ) -> None:
     """Validate data-sharing policies against the Framework's obligations.
@@ -217,9 +249,8 @@ def validate(
     Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 bad usage
     or unreadable input. Nothing is fetched from the network.
     """
-    report = run_validation(
-        list(policies), roles=list(roles), access_model=access_model, max_mb=max_mb, stdin_format=stdin_format
-    )
+    report = _run_with_progress(list(policies), quiet, roles=list(roles), access_model=access_model, max_mb=max_mb,
+                                stdin_format=stdin_format, jobs=jobs, batch_files=batch_files)
     if fmt == "text":
         use_colour = color if color is not None else (output is None and sys.stdout.isatty())
         _emit(render_text_report(report, color=use_colour), output)
@@ -239,6 +270,9 @@ def validate(
 @access_option
 @size_option
 @stdin_option
+@jobs_option
+@batch_option
+@quiet_option
 def coverage(
     policies: tuple[str, ...],
     fmt: str,
@@ -247,6 +281,9 @@ def coverage(
     access_model: str | None,
     max_mb: float,
     stdin_format: str,
+    jobs: int,
+    batch_files: int,
+    quiet: bool,
 ) -> None:
     """Show which core elements, principles and rights each policy addresses,
     which it does not, and which obligations are still open.
@@ -255,9 +292,8 @@ def coverage(
     the policy's profile is met, partly when some are, not asked when none
     applies. Exit 0 (a coverage table is not a verdict); 2 for unreadable input.
     """
-    report = run_validation(
-        list(policies), roles=list(roles), access_model=access_model, max_mb=max_mb, stdin_format=stdin_format
-    )
+    report = _run_with_progress(list(policies), quiet, roles=list(roles), access_model=access_model, max_mb=max_mb,
+                                stdin_format=stdin_format, jobs=jobs, batch_files=batch_files)
     items = policy_coverage(report)
     _emit(render_coverage_json(items) if fmt == "json" else render_coverage_table(items), output)
     for warning in report.warnings:

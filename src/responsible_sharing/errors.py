@@ -26,6 +26,10 @@ class InputSyntaxError(RsfError):
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # keep the error intact when it crosses from a worker process
+        return (type(self), (self.path, self.detail, self.line))
+
 
 class ResourceError(RsfError):
     """A data file (ontology module, shapes, query) is missing or unusable."""

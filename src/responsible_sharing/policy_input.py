@@ -83,6 +83,7 @@ def read_policies(
     *,
     max_mb: float = DEFAULT_MAX_MB,
     stdin_format: str = "turtle",
+    require_policy: bool = True,
 ) -> PolicyInput:
     """Read every policy file named in ``arguments`` into one graph.
 
@@ -93,14 +94,20 @@ def read_policies(
     result = PolicyInput(graph=Graph())
     for source in expand_paths(arguments):
         _read_one(source, result, max_mb, stdin_format)
-    if not result.policies:
-        where = ", ".join(result.sources)
-        notes = "".join(f"\n  note: {w}" for w in result.warnings if "no rsf:DataSharingPolicy" not in w)
+    if require_policy:
+        require_policies(result.policies, result.sources, result.warnings)
+    return result
+
+
+def require_policies(policies: dict, sources: list[str], warnings: list[str]) -> None:
+    """Refuse input with no policy in it: it must never be reported as conforming."""
+    if not policies:
+        where = ", ".join(sources)
+        notes = "".join(f"\n  note: {w}" for w in warnings if "no rsf:DataSharingPolicy" not in w)
         raise InputError(
             f"{where}: no data-sharing policy found. A policy is a resource typed rsf:DataSharingPolicy "
             f"(https://w3id.org/rsf/DataSharingPolicy); see docs/policy-model.md.{notes}"
         )
-    return result
 
 
 def _read_one(source: str, result: PolicyInput, max_mb: float, stdin_format: str) -> None:

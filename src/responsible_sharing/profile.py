@@ -86,14 +86,15 @@ def build_profile(
         stated = sorted((m for m in data.objects(policy, RSF.accessModel) if isinstance(m, URIRef)), key=str)
         model, model_from = (stated[0], "policy") if stated else (None, "none stated")
 
-    delegated: dict[str, str] = {}
+    delegates: dict[str, set[str]] = {}
     for delegation in data.objects(policy, RSF.delegation):
         delegate = data.value(delegation, RSF.delegate)
         name = str(data.value(delegate, FOAF.name) or "") if delegate is not None else ""
         if not name:
             continue  # an unnamed delegate does not relieve the policy (O-CE2-10 reports it)
         for obligation in data.objects(delegation, RSF.delegatedObligation):
-            delegated[str(obligation)] = name
+            delegates.setdefault(str(obligation), set()).add(name)
+    delegated = {ob: " and ".join(sorted(names)) for ob, names in delegates.items()}
 
     role_iris = {str(r) for r in role_nodes}
     applicable: list[str] = []

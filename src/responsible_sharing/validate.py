@@ -11,6 +11,8 @@ applies to the policy's profile.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -22,7 +24,7 @@ from rdflib.term import Node
 
 from .namespaces import RSF
 from .ontology import load_ontology
-from .policy_input import PolicyInput, PolicyOrigin, read_policies
+from .policy_input import PolicyInput, PolicyOrigin, expand_paths, read_policies, require_policies
 from .profile import Profile, build_profile, resolve_choice
 from .rdfio import parse_into
 from .resources import shipped_path
@@ -48,6 +50,10 @@ class Finding:
     value: str
     fix: str
     trace: ObligationTrace
+    #: the SHACL result's own terms, for the RDF report: focus node, value, constraint component
+    focus: Node | None = None
+    value_node: Node | None = None
+    component: str = ""
 
     def sort_key(self) -> tuple[object, ...]:
         element = self.trace.elements[0].notation if self.trace.elements else ""
@@ -73,10 +79,6 @@ class Report:
     policies: list[PolicyReport]
     warnings: list[str]
     traces: dict[str, ObligationTrace]
-    #: the SHACL validation report graph (all results, before profiles are applied)
-    shacl_report: Graph
-    #: each kept finding -> its sh:ValidationResult node in ``shacl_report``
-    result_nodes: dict[Finding, Node] = field(default_factory=dict)
 
     @property
     def findings(self) -> list[Finding]:
@@ -144,6 +146,10 @@ def run_shapes(data: Graph) -> Graph:
     return results
 
 
+#: files per batch: one pySHACL run, and the unit of work of a worker process
+BATCH_FILES = 200
+
+
 def validate(
     arguments: list[str],
     *,
@@ -151,18 +157,60 @@ def validate(
     access_model: str | None = None,
     max_mb: float | None = None,
     stdin_format: str = "turtle",
+    jobs: int = 1,
+    batch_files: int = BATCH_FILES,
+    progress: Callable[[int], None] | None = None,
 ) -> Report:
     """Validate the policies in ``arguments`` (files, folders, ``-`` for stdin).
 
     ``roles`` and ``access_model`` (IRI, notation or label) override what each
-    policy states about itself. Raises an :class:`~responsible_sharing.errors.RsfError`
-    for input that cannot be validated.
+    policy states about itself. Many files are validated in batches of
+    ``batch_files``, so memory is bounded by a batch, not by the collection;
+    with ``jobs`` > 1 the batches run in that many worker processes. Findings
+    are the same either way; a policy must then be written within one batch
+    (files are read together only within a batch). ``progress`` is called
+    with the number of files done after each batch. Raises an
+    :class:`~responsible_sharing.errors.RsfError` for input that cannot be
+    validated.
     """
-    options = {"stdin_format": stdin_format}
+    options: dict[str, object] = {"stdin_format": stdin_format, "require_policy": False}
     if max_mb is not None:
         options["max_mb"] = max_mb
-    data = read_policies(arguments, **options)  # type: ignore[arg-type]
-    return validate_input(data, roles=roles, access_model=access_model)
+    sources = expand_paths(arguments)
+    batches = [sources[i : i + batch_files] for i in range(0, len(sources), batch_files)] or [[]]
+    work = [(batch, options, roles, access_model) for batch in batches]
+    parts: list[tuple[list[PolicyReport], list[str], list[str]]] = []
+    if jobs > 1 and len(batches) > 1:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=engine) as pool:
+            for batch, part in zip(batches, pool.map(_validate_batch, work)):
+                parts.append(part)
+                if progress:
+                    progress(len(batch))
+    else:
+        for batch, item in zip(batches, work):
+            parts.append(_validate_batch(item))
+            if progress:
+                progress(len(batch))
+    policies = [p for part in parts for p in part[0]]
+    warnings = sorted({w for part in parts for w in part[1]})
+    require_policies({p.policy: p for p in policies}, [s for part in parts for s in part[2]], warnings)
+    seen: dict[str, str] = {}
+    for p in policies:
+        if p.policy in seen and seen[p.policy] != p.origin.source:
+            warnings.append(f"{p.policy} is described in {seen[p.policy]} and {p.origin.source}, which were "
+                            "validated in different batches; validate those files together (or raise --batch-files)")
+        seen.setdefault(p.policy, p.origin.source)
+    policies.sort(key=lambda r: (r.origin.source, r.origin.line or 0, r.policy))
+    return Report(policies, warnings, engine().traces)
+
+
+def _validate_batch(item: tuple[list[str], dict, list[str] | None, str | None]) -> tuple[list[PolicyReport], list[str], list[str]]:
+    sources, options, roles, access_model = item
+    data = read_policies(sources, **options)  # type: ignore[arg-type]
+    if not data.policies:
+        return [], data.warnings, data.sources
+    report = validate_input(data, roles=roles, access_model=access_model)
+    return report.policies, report.warnings, data.sources
 
 
 def validate_input(data: PolicyInput, *, roles: list[str] | None = None, access_model: str | None = None) -> Report:
@@ -172,14 +220,14 @@ def validate_input(data: PolicyInput, *, roles: list[str] | None = None, access_
     model_iri = resolve_choice(eng.ontology, RSF.AccessModel, access_model, "access model") if access_model else None
     results = run_shapes(data.graph)
     reports: dict[Node, PolicyReport] = {}
-    result_nodes: dict[Finding, Node] = {}
     warnings = list(data.warnings) + _unknown_terms(eng.ontology, data)
-    unnamed = 0
+    unnamed: dict[str, int] = {}
     for policy, origin in data.policies.items():
         if isinstance(policy, BNode):
-            unnamed += 1
+            unnamed[origin.source] = unnamed.get(origin.source, 0) + 1
         profile = build_profile(eng.ontology, eng.traces, data.graph, policy, roles=role_iris, access_model=model_iri)
-        reports[policy] = PolicyReport(_node_id(policy, origin, unnamed), _title(data.graph, policy), origin, profile)
+        ordinal = unnamed.get(origin.source, 0)
+        reports[policy] = PolicyReport(_node_id(policy, origin, ordinal), _title(data.graph, policy), origin, profile)
     # only the report's own results: pySHACL also types the nested sh:detail results
     for result in results.objects(None, SH.result):
         focus = results.value(result, SH.focusNode)
@@ -199,13 +247,15 @@ def validate_input(data: PolicyInput, *, roles: list[str] | None = None, access_
             value=_render_value(data.graph, results.value(result, SH.value)),
             fix=eng.fixes.get(shape, ""),
             trace=eng.traces[obligation],
+            focus=focus,
+            value_node=results.value(result, SH.value),
+            component=str(results.value(result, SH.sourceConstraintComponent) or ""),
         )
         report.findings.append(finding)
-        result_nodes[finding] = result
     ordered = sorted(reports.values(), key=lambda r: (r.origin.source, r.origin.line or 0, r.policy))
     for report in ordered:
         report.findings = sorted(set(report.findings), key=Finding.sort_key)
-    return Report(ordered, sorted(set(warnings)), eng.traces, results, result_nodes)
+    return Report(ordered, sorted(set(warnings)), eng.traces)
 
 
 def _unknown_terms(ontology: Graph, data: PolicyInput) -> list[str]:

@@ -1,7 +1,7 @@
 """The report as RDF: the SHACL validation report plus the trace of each result.
 
-Each kept result is pySHACL's own ``sh:ValidationResult`` (focus node, path,
-value, severity, message, shape, constraint component). To it we add the
+Each kept result is a ``sh:ValidationResult`` with the terms pySHACL gave it
+(focus node, path, value, severity, message, shape, constraint component). To it we add the
 obligation its shape checks (``rsf:checks``), the core elements
 (``rsf:atStakeElement``), principles (``rsf:atStakePrinciple``) and rights
 (``rsf:atStakeRight``) -- annotation properties, so a reasoner loading the
@@ -21,23 +21,22 @@ from rdflib.term import Node
 from ..namespaces import RSF, RSFSH
 from ..serialize import serialize_stable
 from ..trace import Term
-from ..validate import Report
+from ..validate import Report, engine
+
+_SEVERITY = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
 
 
-def _copy_tree(source: Graph, node: Node, target: Graph, fresh: dict[Node, BNode]) -> Node:
-    """Copy ``node``'s triples and, recursively, those of the blank nodes it points to.
+def _copy_tree(source: Graph, node: Node, target: Graph) -> Node:
+    """Copy ``node`` and, recursively, the blank nodes it points to, under fresh labels.
 
-    Blank nodes get fresh labels per result (``fresh``), so no two results share
-    a path list: shared lists are written twice by rdflib's serializers and do
-    not read back as the same graph.
+    Fresh labels per result mean no two results share a path list: shared lists
+    are written twice by rdflib's serializers and would not read back the same.
     """
     if not isinstance(node, BNode):
         return node
-    if node in fresh:
-        return fresh[node]
-    copy = fresh[node] = BNode()
+    copy = BNode()
     for p, o in source.predicate_objects(node):
-        target.add((copy, p, _copy_tree(source, o, target, fresh)))
+        target.add((copy, p, _copy_tree(source, o, target)))
     return copy
 
 
@@ -54,9 +53,25 @@ def report_graph(report: Report) -> Graph:
     root = BNode()
     g.add((root, RDF.type, SH.ValidationReport))
     g.add((root, SH.conforms, Literal(not report.findings)))
-    for finding, original in report.result_nodes.items():
-        result = _copy_tree(report.shacl_report, original, g, {})
+    shapes = engine().shapes
+    focus_of: dict[str, Node] = {}
+    for finding in report.findings:
+        result = BNode()
         g.add((root, SH.result, result))
+        g.add((result, RDF.type, SH.ValidationResult))
+        focus = finding.focus if isinstance(finding.focus, URIRef) else focus_of.setdefault(finding.policy, BNode())
+        g.add((result, SH.focusNode, focus))
+        g.add((result, SH.resultSeverity, _SEVERITY[finding.severity]))
+        g.add((result, SH.resultMessage, Literal(finding.message, lang="en")))
+        g.add((result, SH.sourceShape, URIRef(finding.shape)))
+        if finding.component:
+            g.add((result, SH.sourceConstraintComponent, URIRef(finding.component)))
+        path = shapes.value(URIRef(finding.shape), SH.path)
+        if path is not None:
+            g.add((result, SH.resultPath, _copy_tree(shapes, path, g)))
+        if finding.value_node is not None:
+            value = BNode() if isinstance(finding.value_node, BNode) else finding.value_node
+            g.add((result, SH.value, value))
         g.add((result, RSF.fixHint, Literal(finding.fix, lang="en")))
         g.add((result, RSF.sourceFile, Literal(finding.source)))
         if finding.line:
