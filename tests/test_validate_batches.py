@@ -44,3 +44,22 @@ def test_a_policy_split_across_batches_is_reported(tmp_path):
         "<https://example.org/p> a <https://w3id.org/rsf/DataSharingPolicy> .\n", encoding="utf-8")
     report = validate([str(tmp_path)], batch_files=1)
     assert any("validated in different batches" in w for w in report.warnings)
+
+
+def test_pyrudof_engine_gives_byte_identical_reports():
+    from responsible_sharing.formats import RENDERERS
+
+    reports = ROOT / "tests" / "fixtures" / "reports"
+    inputs = INPUTS + sorted(str(p) for p in reports.glob("*.ttl") if p.name != "syntax-error.ttl")
+    reference = validate(inputs)
+    fast = validate(inputs, shacl_engine="pyrudof")
+    for fmt in ("json", "turtle", "sarif", "text"):
+        assert RENDERERS[fmt](fast) == RENDERERS[fmt](reference), fmt
+
+
+def test_pyrudof_engine_agrees_on_every_shape_fixture():
+    fixtures = sorted(str(p) for p in (ROOT / "tests" / "fixtures" / "shapes").glob("*.ttl"))
+    reference = validate(fixtures, batch_files=1)
+    fast = validate(fixtures, batch_files=1, shacl_engine="pyrudof")
+    assert len(reference.findings) > 1000
+    assert _key(fast) == _key(reference)

@@ -19,9 +19,11 @@ from functools import lru_cache
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, SH, SKOS
+from rdflib.namespace import DCTERMS, SH, SKOS, NamespaceManager
+from rdflib.util import from_n3
 from rdflib.term import Node
 
+from .errors import UsageError
 from .namespaces import RSF
 from .ontology import load_ontology
 from .policy_input import PolicyInput, PolicyOrigin, expand_paths, read_policies, require_policies
@@ -160,6 +162,7 @@ def validate(
     jobs: int = 1,
     batch_files: int = BATCH_FILES,
     progress: Callable[[int], None] | None = None,
+    shacl_engine: str = "pyshacl",
 ) -> Report:
     """Validate the policies in ``arguments`` (files, folders, ``-`` for stdin).
 
@@ -178,7 +181,7 @@ def validate(
         options["max_mb"] = max_mb
     sources = expand_paths(arguments)
     batches = [sources[i : i + batch_files] for i in range(0, len(sources), batch_files)] or [[]]
-    work = [(batch, options, roles, access_model) for batch in batches]
+    work = [(batch, options, roles, access_model, shacl_engine) for batch in batches]
     parts: list[tuple[list[PolicyReport], list[str], list[str]]] = []
     if jobs > 1 and len(batches) > 1:
         with ProcessPoolExecutor(max_workers=jobs, initializer=engine) as pool:
@@ -204,21 +207,98 @@ def validate(
     return Report(policies, warnings, engine().traces)
 
 
-def _validate_batch(item: tuple[list[str], dict, list[str] | None, str | None]) -> tuple[list[PolicyReport], list[str], list[str]]:
-    sources, options, roles, access_model = item
+def _validate_batch(
+    item: tuple[list[str], dict, list[str] | None, str | None, str],
+) -> tuple[list[PolicyReport], list[str], list[str]]:
+    sources, options, roles, access_model, shacl_engine = item
     data = read_policies(sources, **options)  # type: ignore[arg-type]
     if not data.policies:
         return [], data.warnings, data.sources
-    report = validate_input(data, roles=roles, access_model=access_model)
+    report = validate_input(data, roles=roles, access_model=access_model, shacl_engine=shacl_engine)
     return report.policies, report.warnings, data.sources
 
 
-def validate_input(data: PolicyInput, *, roles: list[str] | None = None, access_model: str | None = None) -> Report:
+@dataclass(frozen=True)
+class RawResult:
+    """A top-level SHACL result as any engine gives it, before profiles and traces."""
+
+    focus: Node
+    shape: str
+    severity: URIRef
+    value: Node | None
+    component: str
+
+
+def _pyshacl_results(data: Graph) -> list[RawResult]:
+    results = run_shapes(data)
+    # only the report's own results: pySHACL also types the nested sh:detail results
+    return [
+        RawResult(
+            focus=results.value(r, SH.focusNode),  # type: ignore[arg-type]
+            shape=str(results.value(r, SH.sourceShape)),
+            severity=results.value(r, SH.resultSeverity),  # type: ignore[arg-type]
+            value=results.value(r, SH.value),
+            component=str(results.value(r, SH.sourceConstraintComponent) or ""),
+        )
+        for r in results.objects(None, SH.result)
+    ]
+
+
+def _rudof_term(text: str | None, names: NamespaceManager) -> Node | None:
+    """pyrudof's plain-string terms: IRIs bare, blank nodes as _:label, literals in Turtle form."""
+    if text is None:
+        return None
+    if text.startswith("_:"):
+        return BNode(text[2:])
+    if text.startswith('"'):
+        return from_n3(text, nsm=names)
+    return URIRef(text)
+
+
+@lru_cache(maxsize=1)
+def _rudof_shapes() -> str:
+    return engine().shapes.serialize(format="nt")
+
+
+def _pyrudof_results(data: Graph) -> list[RawResult]:
+    try:
+        import pyrudof
+    except ImportError:
+        raise UsageError("--engine pyrudof needs the pyrudof package: pip install 'responsible-sharing[fast]'") from None
+    merged = Graph()
+    for triple in data:
+        merged.add(triple)
+    for triple in engine().background:
+        merged.add(triple)
+    session = pyrudof.Rudof(pyrudof.RudofConfig())
+    session.read_shacl(_rudof_shapes(), format=pyrudof.ShaclFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
+    session.read_data(merged.serialize(format="nt"), format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
+    report = session.validate_shacl(mode=pyrudof.ShaclValidationMode.Native)
+    names = NamespaceManager(Graph(), bind_namespaces="core")
+    return [
+        RawResult(
+            focus=_rudof_term(e.focus_node, names),  # type: ignore[arg-type]
+            shape=str(e.source_shape),
+            severity=SH[str(e.severity)],
+            value=_rudof_term(e.value, names),
+            component=str(e.constraint_component or ""),
+        )
+        for e in report.violations
+    ]
+
+
+#: SHACL engines: pySHACL is the reference; pyrudof is offered because it gives the same findings
+SHACL_ENGINES: dict[str, Callable[[Graph], list[RawResult]]] = {"pyshacl": _pyshacl_results, "pyrudof": _pyrudof_results}
+
+
+def validate_input(
+    data: PolicyInput, *, roles: list[str] | None = None, access_model: str | None = None, shacl_engine: str = "pyshacl"
+) -> Report:
     """Validate policies already read with :func:`read_policies`."""
     eng = engine()
     role_iris = [resolve_choice(eng.ontology, RSF.ActorRole, r, "role") for r in roles or []]
     model_iri = resolve_choice(eng.ontology, RSF.AccessModel, access_model, "access model") if access_model else None
-    results = run_shapes(data.graph)
+    raw = SHACL_ENGINES[shacl_engine](data.graph)
     reports: dict[Node, PolicyReport] = {}
     warnings = list(data.warnings) + _unknown_terms(eng.ontology, data)
     unnamed: dict[str, int] = {}
@@ -228,28 +308,26 @@ def validate_input(data: PolicyInput, *, roles: list[str] | None = None, access_
         profile = build_profile(eng.ontology, eng.traces, data.graph, policy, roles=role_iris, access_model=model_iri)
         ordinal = unnamed.get(origin.source, 0)
         reports[policy] = PolicyReport(_node_id(policy, origin, ordinal), _title(data.graph, policy), origin, profile)
-    # only the report's own results: pySHACL also types the nested sh:detail results
-    for result in results.objects(None, SH.result):
-        focus = results.value(result, SH.focusNode)
-        shape = str(results.value(result, SH.sourceShape))
-        obligation = eng.checks.get(shape)
-        report = reports.get(focus)  # type: ignore[arg-type]
+    for result in raw:
+        obligation = eng.checks.get(result.shape)
+        report = reports.get(result.focus)
         if report is None or obligation is None or obligation not in report.profile.applicable:
             continue
+        shape = URIRef(result.shape)
         finding = Finding(
             policy=report.policy,
             source=report.origin.source,
             line=report.origin.line,
-            severity=_SEVERITY_NAME[results.value(result, SH.resultSeverity)],  # type: ignore[index]
-            message=str(results.value(result, SH.resultMessage) or ""),
-            shape=shape,
-            path=render_path(eng.shapes, results.value(result, SH.resultPath), results),
-            value=_render_value(data.graph, results.value(result, SH.value)),
-            fix=eng.fixes.get(shape, ""),
+            severity=_SEVERITY_NAME[result.severity],
+            message=str(eng.shapes.value(shape, SH.message) or ""),
+            shape=result.shape,
+            path=render_path(eng.shapes, eng.shapes.value(shape, SH.path), eng.shapes),
+            value=_render_value(data.graph, result.value),
+            fix=eng.fixes.get(result.shape, ""),
             trace=eng.traces[obligation],
-            focus=focus,
-            value_node=results.value(result, SH.value),
-            component=str(results.value(result, SH.sourceConstraintComponent) or ""),
+            focus=result.focus,
+            value_node=result.value,
+            component=result.component,
         )
         report.findings.append(finding)
     ordered = sorted(reports.values(), key=lambda r: (r.origin.source, r.origin.line or 0, r.policy))
