@@ -4,11 +4,6 @@ Oxigraph server loaded with `rsf load`; and `rsf query` handles bad input."""
 from __future__ import annotations
 
 import shlex
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -19,41 +14,14 @@ from responsible_sharing.cli_query import bind_parameters, local_dataset
 from responsible_sharing.ontology import load_ontology
 from responsible_sharing.queries import stored_query, stored_query_names
 from responsible_sharing.sparql import EndpointEngine, OxigraphEngine, RdflibEngine
-from rsfrun import run_rsf
+from rsfrun import free_port, run_rsf
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
-OXIGRAPH = str(Path(sys.executable).with_name("oxigraph"))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """An Oxigraph server on 127.0.0.1 and a free port, with the union default graph; stopped afterwards."""
-    port = _free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    process = subprocess.Popen(
-        [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"oxigraph server did not start: {process.stderr.read().decode() if process.stderr else ''}")
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+def server(start_oxigraph):
+    return start_oxigraph()
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +115,7 @@ def test_service_is_refused_unless_allowed(tmp_path):
 
 
 def test_unreachable_endpoint_names_the_url():
-    url = f"http://127.0.0.1:{_free_port()}/query"
+    url = f"http://127.0.0.1:{free_port()}/query"
     result = run_rsf("query", "stated-links", "--endpoint", url, "--timeout", "5")
     assert result.returncode == 2
     assert url in result.stderr and "cannot reach" in result.stderr

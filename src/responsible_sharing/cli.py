@@ -15,21 +15,22 @@ from pathlib import Path
 import click
 
 from . import __version__, cli_graph, cli_query
-from .errors import RsfError
-from .explain import explain as explain_term
-from .explain import render_text as render_explanation
-from .ontology import export_ontology, load_ontology
-from .output import write_atomic
-from .qa import check_ontology
-from .qa import render_text as render_qa
-from .serialize import FORMATS as EXPORT_FORMATS
 from .coverage import coverage as policy_coverage
 from .coverage import render_json as render_coverage_json
 from .coverage import render_table as render_coverage_table
+from .errors import RsfError, UsageError
+from .explain import explain as explain_term
+from .explain import render_text as render_explanation
 from .formats import RENDERERS
 from .formats.text import render as render_text_report
+from .ontology import export_ontology, load_ontology
+from .output import write_atomic
 from .policy_input import DEFAULT_MAX_MB, expand_paths
+from .qa import check_ontology
+from .qa import render_text as render_qa
 from .rdfio import FORMAT_BY_SUFFIX
+from .serialize import FORMATS as EXPORT_FORMATS
+from .store_validation import POLICY_GRAPHS, validate_store
 from .validate import BATCH_FILES, Report
 from .validate import validate as run_validation
 
@@ -204,7 +205,7 @@ def _run_with_progress(arguments: list[str], quiet: bool, **options: object) -> 
 
 
 @cli.command()
-@policy_arguments
+@click.argument("policies", nargs=-1, metavar="[POLICY...]")
 @click.option(
     "--format",
     "fmt",
@@ -232,6 +233,12 @@ def _run_with_progress(arguments: list[str], quiet: bool, **options: object) -> 
 @shacl_engine_option
 @quiet_option
 @click.option("--color/--no-color", default=None, help="Colour the text report. Default: only on a terminal.")
+@click.option("--endpoint", metavar="URL",
+              help="Validate the policies in a SPARQL 1.1 store instead of files: every named graph under "
+              "--graph-prefix that holds a policy, batch by batch; each report is written back beside it.")
+@click.option("--store", metavar="URL", help="The store's Graph Store Protocol URL. Default: --endpoint with /query replaced by /store.")
+@click.option("--graph-prefix", default=POLICY_GRAPHS, show_default=True, help="Which named graphs hold policies.")
+@click.option("--no-write-reports", is_flag=True, help="With --endpoint: do not write the reports back to the store.")
 def validate(
     policies: tuple[str, ...],
     fmt: str,
@@ -246,6 +253,10 @@ def validate(
     shacl_engine: str,
     quiet: bool,
     color: bool | None,
+    endpoint: str | None,
+    store: str | None,
+    graph_prefix: str,
+    no_write_reports: bool,
 ) -> None:
     """Validate data-sharing policies against the Framework's obligations.
 
@@ -260,8 +271,18 @@ def validate(
     Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 bad usage
     or unreadable input. Nothing is fetched from the network.
     """
-    report = _run_with_progress(list(policies), quiet, roles=list(roles), access_model=access_model, max_mb=max_mb,
-                                stdin_format=stdin_format, jobs=jobs, batch_files=batch_files, shacl_engine=shacl_engine)
+    if endpoint:
+        if policies:
+            raise UsageError("give POLICY files or --endpoint, not both")
+        report = validate_store(endpoint, store=store, prefix=graph_prefix, write_reports=not no_write_reports,
+                                batch_graphs=batch_files, jobs=jobs, shacl_engine=shacl_engine, roles=list(roles),
+                                access_model=access_model)
+    elif not policies:
+        raise UsageError("give at least one POLICY (a file, a folder or - for standard input), or --endpoint URL")
+    else:
+        report = _run_with_progress(list(policies), quiet, roles=list(roles), access_model=access_model, max_mb=max_mb,
+                                    stdin_format=stdin_format, jobs=jobs, batch_files=batch_files,
+                                    shacl_engine=shacl_engine)
     if fmt == "text":
         use_colour = color if color is not None else (output is None and sys.stdout.isatty())
         _emit(render_text_report(report, color=use_colour), output)
