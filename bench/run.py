@@ -147,7 +147,7 @@ def bench_queries(n: int, args: argparse.Namespace, workdir: Path) -> list[dict]
     report = workdir / f"queries-report-{n}.ttl"
     if not report.exists():
         subprocess.run([RSF, "validate", str(folder), "--format", "turtle", "-o", str(report), "--quiet",
-                        "--jobs", str(args.jobs), "--fail-on", "none"], check=True)
+                        "--jobs", str(args.jobs), "--engine", "pyrudof", "--fail-on", "none"], check=True)
     data = local_dataset((report,))
     for path in sorted(folder.rglob("*.ttl")):
         data.parse(path)
@@ -192,10 +192,11 @@ def main() -> int:
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     validation = []
-    for n in (int(x) for x in args.sizes.split(",")):
+    for n in (int(x) for x in args.sizes.split(",") if x):
         validation += bench_validation(n, args, args.workdir)
-    print("\n| N | run | wall s | policies/s | peak RSS MiB | ratio (baseline / this) | same results |")
-    print("|---|---|---|---|---|---|---|")
+    if validation:
+        print("\n| N | run | wall s | policies/s | peak RSS MiB | ratio (baseline / this) | same results |")
+        print("|---|---|---|---|---|---|---|")
     for r in validation:
         ratio = f"{r['ratio']:.2f}" if "ratio" in r else ""
         same = {True: "yes", False: "NO"}.get(r.get("same_results"), "")

@@ -207,13 +207,13 @@ def register(cli: click.Group) -> None:
             name = Path(source).as_posix()
             policy_graph = Graph()
             parse_into(policy_graph, Path(source))
-            put_graph(store_url, GRAPH_BASE + "policy/" + name, serialize_stable(policy_graph, "ttl"), timeout)
+            put_graph(store_url, GRAPH_BASE + "policy/" + name, serialize_stable(policy_graph, "ttl", canonical=False), timeout)
             loaded += 1
             if not no_reports:
                 report = report_graph(validate([source]))
                 for triple in ontology:  # the labels a report repeats live once, in the ontology graph
                     report.remove(triple)
-                put_graph(store_url, GRAPH_BASE + "report/" + name, serialize_stable(report, "ttl"), timeout)
+                put_graph(store_url, GRAPH_BASE + "report/" + name, serialize_stable(report, "ttl", canonical=False), timeout)
                 loaded += 1
         click.echo(f"loaded {loaded} named graphs into {store_url}")
 

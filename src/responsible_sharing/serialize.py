@@ -21,9 +21,9 @@ _XML_NODE = "\n  <rdf:Description"
 _XML_PROPERTY = re.compile(r"\n    (?=<)")
 
 
-def canonical_copy(graph: Graph) -> Graph:
-    """The same triples with canonical blank-node labels, inserted in sorted order."""
-    canonical = to_canonical_graph(graph)
+def canonical_copy(graph: Graph, canonical: bool = True) -> Graph:
+    """The same triples, inserted in sorted order, with canonical blank-node labels unless told not to."""
+    canonical = to_canonical_graph(graph) if canonical else graph
     ordered = Graph()
     for prefix, ns in sorted(graph.namespaces()):
         ordered.bind(prefix, ns, override=True)
@@ -32,11 +32,16 @@ def canonical_copy(graph: Graph) -> Graph:
     return ordered
 
 
-def serialize_stable(graph: Graph, fmt: str) -> bytes:
-    """``graph`` in one of :data:`FORMATS`, byte-for-byte reproducible."""
+def serialize_stable(graph: Graph, fmt: str, *, canonical: bool = True) -> bytes:
+    """``graph`` in one of :data:`FORMATS`, byte-for-byte reproducible.
+
+    Blank nodes are relabelled canonically (rdflib's ``to_canonical_graph``).
+    That grows fast with the number of blank nodes; a caller whose blank-node
+    labels are already deterministic passes ``canonical=False``.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(sorted(FORMATS))}")
-    ordered = canonical_copy(graph)
+    ordered = canonical_copy(graph, canonical)
     text = ordered.serialize(format=FORMATS[fmt])
     if fmt == "nt":
         text = "\n".join(sorted(line for line in text.splitlines() if line)) + "\n"

@@ -104,7 +104,7 @@ def validate_store(
                 rdf = report_graph(one)
                 for triple in labels:  # labels live in the ontology graph, never stored twice
                     rdf.remove(triple)
-                put_graph(store_url, REPORT_GRAPHS + graph.removeprefix(prefix), serialize_stable(rdf, "ttl"), timeout)
+                put_graph(store_url, REPORT_GRAPHS + graph.removeprefix(prefix), serialize_stable(rdf, "ttl", canonical=False), timeout)
     policies.sort(key=lambda p: (p.origin.source, p.origin.line or 0, p.policy))
     return Report(policies, sorted(warnings), engine().traces)
 

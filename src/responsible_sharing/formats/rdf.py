@@ -26,17 +26,20 @@ from ..validate import Report, engine
 _SEVERITY = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
 
 
-def _copy_tree(source: Graph, node: Node, target: Graph) -> Node:
-    """Copy ``node`` and, recursively, the blank nodes it points to, under fresh labels.
+def _copy_tree(source: Graph, node: Node, target: Graph, label: str, counter: list[int]) -> Node:
+    """Copy ``node`` and, recursively, the blank nodes it points to, under labels made from ``label``.
 
-    Fresh labels per result mean no two results share a path list: shared lists
-    are written twice by rdflib's serializers and would not read back the same.
+    Own labels per result mean no two results share a path list (shared lists
+    are written twice by rdflib's serializers and would not read back the
+    same), and labels that follow the findings' order make the output
+    reproducible without canonicalising thousands of blank nodes.
     """
     if not isinstance(node, BNode):
         return node
-    copy = BNode()
-    for p, o in source.predicate_objects(node):
-        target.add((copy, p, _copy_tree(source, o, target)))
+    counter[0] += 1
+    copy = BNode(f"{label}p{counter[0]}")
+    for p, o in sorted(source.predicate_objects(node)):
+        target.add((copy, p, _copy_tree(source, o, target, label, counter)))
     return copy
 
 
@@ -50,16 +53,18 @@ def report_graph(report: Report) -> Graph:
     g = Graph()
     for prefix, ns in (("sh", SH), ("rsf", RSF), ("rsfsh", RSFSH), ("skos", SKOS)):
         g.bind(prefix, ns)
-    root = BNode()
+    root = BNode("report")
     g.add((root, RDF.type, SH.ValidationReport))
     g.add((root, SH.conforms, Literal(not report.findings)))
     shapes = engine().shapes
     focus_of: dict[str, Node] = {}
-    for finding in report.findings:
-        result = BNode()
+    for number, finding in enumerate(report.findings, start=1):
+        label = f"r{number}"
+        result = BNode(label)
         g.add((root, SH.result, result))
         g.add((result, RDF.type, SH.ValidationResult))
-        focus = finding.focus if isinstance(finding.focus, URIRef) else focus_of.setdefault(finding.policy, BNode())
+        focus = finding.focus if isinstance(finding.focus, URIRef) else focus_of.setdefault(
+            finding.policy, BNode(f"policy{len(focus_of) + 1}"))
         g.add((result, SH.focusNode, focus))
         g.add((result, SH.resultSeverity, _SEVERITY[finding.severity]))
         g.add((result, SH.resultMessage, Literal(finding.message, lang="en")))
@@ -68,9 +73,9 @@ def report_graph(report: Report) -> Graph:
             g.add((result, SH.sourceConstraintComponent, URIRef(finding.component)))
         path = shapes.value(URIRef(finding.shape), SH.path)
         if path is not None:
-            g.add((result, SH.resultPath, _copy_tree(shapes, path, g)))
+            g.add((result, SH.resultPath, _copy_tree(shapes, path, g, label, [0])))
         if finding.value_node is not None:
-            value = BNode() if isinstance(finding.value_node, BNode) else finding.value_node
+            value = BNode(f"{label}v") if isinstance(finding.value_node, BNode) else finding.value_node
             g.add((result, SH.value, value))
         g.add((result, RSF.fixHint, Literal(finding.fix, lang="en")))
         g.add((result, RSF.sourceFile, Literal(finding.source)))
@@ -97,4 +102,4 @@ def report_graph(report: Report) -> Graph:
 
 
 def render(report: Report, fmt: str) -> bytes:
-    return serialize_stable(report_graph(report), {"json-ld": "jsonld", "turtle": "ttl"}[fmt])
+    return serialize_stable(report_graph(report), {"json-ld": "jsonld", "turtle": "ttl"}[fmt], canonical=False)
