@@ -62,7 +62,8 @@ def cli() -> None:
 
     \b
     Exit codes: 0 clean, 1 findings, 2 bad usage or unreadable input.
-    Nothing is fetched from the network.
+    Nothing is fetched from the network unless you name a server with
+    --endpoint.
     """
 
 
