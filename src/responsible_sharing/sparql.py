@@ -232,7 +232,7 @@ class EndpointEngine:
         request = urllib.request.Request(
             target, data=body, method="POST", headers={"Content-Type": content_type, "Accept": accept}
         )
-        return _send(request, target, self.timeout)
+        return send_request(request, target, self.timeout)
 
     def query(self, text: str, bindings: dict[str, Node]) -> QueryResult:
         form = check_query(text, allow_service=True)
@@ -254,7 +254,7 @@ class EndpointEngine:
         return QueryResult("SELECT", names, rows)
 
 
-def _send(request: urllib.request.Request, url: str, timeout: float) -> bytes:
+def send_request(request: urllib.request.Request, url: str, timeout: float) -> bytes:
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - the user asked for this URL
             return response.read()
@@ -287,7 +287,7 @@ def put_graph(store_url: str, graph_iri: str, turtle: bytes, timeout: float = DE
     """Replace one named graph through the SPARQL 1.1 Graph Store Protocol (HTTP PUT)."""
     target = f"{store_url}?{urllib.parse.urlencode({'graph': graph_iri})}"
     request = urllib.request.Request(target, data=turtle, method="PUT", headers={"Content-Type": "text/turtle"})
-    _send(request, store_url, timeout)
+    send_request(request, store_url, timeout)
 
 
 __all__ = [
@@ -302,5 +302,6 @@ __all__ = [
     "bind_inline",
     "check_query",
     "put_graph",
+    "send_request",
     "values_block",
 ]

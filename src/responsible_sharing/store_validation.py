@@ -18,7 +18,7 @@ from pathlib import Path
 from .formats.rdf import report_graph
 from .ontology import load_ontology
 from .serialize import serialize_stable
-from .sparql import DEFAULT_TIMEOUT, EndpointEngine, _send, put_graph
+from .sparql import DEFAULT_TIMEOUT, EndpointEngine, put_graph, send_request
 from .errors import UsageError
 from .policy_input import InputError
 from .validate import BATCH_FILES, Report, engine, validate
@@ -53,7 +53,7 @@ def policy_graphs(endpoint: str, prefix: str, timeout: float = DEFAULT_TIMEOUT) 
 def _fetch(store: str, graph: str, timeout: float) -> bytes:
     target = f"{store}?{urllib.parse.urlencode({'graph': graph})}"
     request = urllib.request.Request(target, headers={"Accept": "application/n-triples"})
-    return _send(request, store, timeout)
+    return send_request(request, store, timeout)
 
 
 def validate_store(
