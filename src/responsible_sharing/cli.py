@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__, cli_graph, cli_query
+from .cli_options import ontology_option
 from .coverage import coverage as policy_coverage
 from .coverage import render_json as render_coverage_json
 from .coverage import render_table as render_coverage_table
@@ -34,14 +35,6 @@ from .store_validation import POLICY_GRAPHS, validate_store
 from .validate import BATCH_FILES, Report
 from .validate import validate as run_validation
 
-ontology_option = click.option(
-    "--ontology",
-    "ontology_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    help="Ontology folder to use (it must hold rsf.ttl and catalog-v001.xml). "
-    "Default: the ontology shipped with rsf. Point it at your checkout's ontology/ while you edit.",
-)
 
 
 def _emit(data: bytes | str, output: Path | None) -> None:
@@ -196,6 +189,14 @@ stdin_option = click.option(
 )
 
 
+def validation_options(command):  # type: ignore[no-untyped-def]
+    """The options validate and coverage share: profile, input limits, batches, workers, engine."""
+    for option in reversed((role_option, access_option, size_option, stdin_option, jobs_option, batch_option,
+                            shacl_engine_option, quiet_option)):
+        command = option(command)
+    return command
+
+
 def _run_with_progress(arguments: list[str], quiet: bool, **options: object) -> Report:
     """Validate, with a progress bar on a terminal when there is more than one batch of files."""
     files = expand_paths(arguments)
@@ -225,14 +226,7 @@ def _run_with_progress(arguments: list[str], quiet: bool, **options: object) -> 
     show_default=True,
     help="Exit 1 when any finding is at this severity or above.",
 )
-@role_option
-@access_option
-@size_option
-@stdin_option
-@jobs_option
-@batch_option
-@shacl_engine_option
-@quiet_option
+@validation_options
 @click.option("--color/--no-color", default=None, help="Colour the text report. Default: only on a terminal.")
 @click.option("--endpoint", metavar="URL",
               help="Validate the policies in a SPARQL 1.1 store instead of files: every named graph under "
@@ -299,14 +293,7 @@ def validate(
 @policy_arguments
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (atomically) instead of standard output.")
-@role_option
-@access_option
-@size_option
-@stdin_option
-@jobs_option
-@batch_option
-@shacl_engine_option
-@quiet_option
+@validation_options
 def coverage(
     policies: tuple[str, ...],
     fmt: str,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from .cli_options import ontology_option
 from .errors import UsageError
 from .graph import BINARY_FORMATS, FORMATS, Impact, build_graph, export, focus, impact
 from .ontology import load_ontology
@@ -22,15 +23,6 @@ from .output import write_atomic
 _SUFFIX_FORMAT = {".graphml": "graphml", ".gexf": "gexf", ".dot": "dot", ".gv": "dot", ".png": "png", ".svg": "svg"}
 
 
-def _ontology_option(func):
-    return click.option(
-        "--ontology",
-        "ontology_dir",
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        default=None,
-        help="Ontology folder to use (it must hold rsf.ttl and catalog-v001.xml). "
-        "Default: the ontology shipped with rsf.",
-    )(func)
 
 
 def _stdout_is_terminal() -> bool:
@@ -99,7 +91,7 @@ def register(cli: click.Group) -> None:
         help="Also validate POLICY (a file, a folder or - for standard input; repeatable) and list its "
         "findings about the obligations that rest on TERM.",
     )
-    @_ontology_option
+    @ontology_option
     @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                   help="Output format.")
     def impact_command(term: str, reports: tuple[str, ...], ontology_dir: Path | None, fmt: str) -> None:
@@ -141,7 +133,7 @@ def register(cli: click.Group) -> None:
         help="Validate PATH (a policy file or folder; repeatable) and add each policy and its findings, "
         "linked to the shape and obligation behind each finding. Implies --with-shapes.",
     )
-    @_ontology_option
+    @ontology_option
     @click.option(
         "--format",
         "fmt",
