@@ -147,3 +147,9 @@ def test_parameters_open_the_where_clause_and_are_escaped():
             'CONSTRUCT { ?x <http://example.org/p#q> "WHERE {" } WHERE { ?x ?p ?where FILTER(?n = 1) }')
     bound = bind_inline(text, {"n": Literal('a "quoted" } value'), "x": URIRef("https://example.org/x")})
     assert bound.endswith('WHERE { VALUES (?n ?x) { ("a \\"quoted\\" } value" <https://example.org/x>) }  ?x ?p ?where FILTER(?n = 1) }')
+
+
+def test_the_query_guide_lists_every_stored_query():
+    guide = (Path(__file__).parent.parent / "docs" / "queries.md").read_text(encoding="utf-8")
+    for name in stored_query_names():
+        assert f"| `{name}` |" in guide, f"docs/queries.md does not list {name}"
