@@ -31,6 +31,7 @@ from .sparql import (
     check_query,
     put_graph,
 )
+from .store_validation import without
 from .validate import engine as validation_engine
 from .validate import validate
 
@@ -210,9 +211,7 @@ def register(cli: click.Group) -> None:
             put_graph(store_url, GRAPH_BASE + "policy/" + name, serialize_stable(policy_graph, "ttl", canonical=False), timeout)
             loaded += 1
             if not no_reports:
-                report = report_graph(validate([source]))
-                for triple in ontology:  # the labels a report repeats live once, in the ontology graph
-                    report.remove(triple)
+                report = without(report_graph(validate([source])), ontology)  # labels live in the ontology graph
                 put_graph(store_url, GRAPH_BASE + "report/" + name, serialize_stable(report, "ttl", canonical=False), timeout)
                 loaded += 1
         click.echo(f"loaded {loaded} named graphs into {store_url}")

@@ -15,12 +15,14 @@ import urllib.request
 from dataclasses import replace
 from pathlib import Path
 
+from rdflib import Graph
+
+from .errors import UsageError
 from .formats.rdf import report_graph
 from .ontology import load_ontology
+from .policy_input import InputError
 from .serialize import serialize_stable
 from .sparql import DEFAULT_TIMEOUT, EndpointEngine, put_graph, send_request
-from .errors import UsageError
-from .policy_input import InputError
 from .validate import BATCH_FILES, Report, engine, validate
 
 POLICY_GRAPHS = "https://w3id.org/rsf/graph/policy/"
@@ -93,20 +95,27 @@ def validate_store(
             report = validate(list(by_file), jobs=jobs, batch_files=per_worker, shacl_engine=shacl_engine,
                               **options)  # type: ignore[arg-type]
         warnings |= {_rename(w, by_file) for w in report.warnings}
+        by_graph: dict[str, list] = {graph: [] for graph in batch}
         for policy in report.policies:
             graph = by_file[policy.origin.source]
             origin = replace(policy.origin, source=graph)
             findings = [replace(f, source=graph) for f in policy.findings]
-            policies.append(replace(policy, origin=origin, findings=findings))
-        if write_reports:
-            for graph in batch:
-                one = Report([p for p in policies if p.origin.source == graph], [], report.traces)
-                rdf = report_graph(one)
-                for triple in labels:  # labels live in the ontology graph, never stored twice
-                    rdf.remove(triple)
-                put_graph(store_url, REPORT_GRAPHS + graph.removeprefix(prefix), serialize_stable(rdf, "ttl", canonical=False), timeout)
+            by_graph[graph].append(replace(policy, origin=origin, findings=findings))
+        for graph, reports in by_graph.items():
+            policies.extend(reports)
+            if write_reports:
+                rdf = without(report_graph(Report(reports, [], report.traces)), labels)
+                put_graph(store_url, REPORT_GRAPHS + graph.removeprefix(prefix),
+                          serialize_stable(rdf, "ttl", canonical=False), timeout)
     policies.sort(key=lambda p: (p.origin.source, p.origin.line or 0, p.policy))
     return Report(policies, sorted(warnings), engine().traces)
+
+
+def without(report: Graph, ontology: Graph) -> Graph:
+    """``report`` less the triples the ontology graph already holds (term labels), so none is stored twice."""
+    for triple in [t for t in report if t in ontology]:
+        report.remove(triple)
+    return report
 
 
 def _rename(warning: str, by_file: dict[str, str]) -> str:
