@@ -139,7 +139,8 @@ def register(cli: click.Group) -> None:
 
         The ontology and the shapes are always part of the local data; add
         policies and validation reports with --data. Parameters are bound by
-        the engine (or, for an endpoint, a trailing VALUES block), never pasted
+        the engine (or, for pyoxigraph and an endpoint, a VALUES block opening
+        the WHERE clause), never pasted
         into the query text. Nothing goes to the network unless you give
         --endpoint. Exit 0 on success, 2 for a bad query, parameter or endpoint.
         """
