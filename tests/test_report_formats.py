@@ -564,3 +564,44 @@ def test_exit_codes_follow_fail_on(fixture, fail_on, code):
 def test_fail_on_defaults_to_violation():
     assert run_rsf("validate", str(REPORTS / "laboratory-warnings.ttl"), cwd=ROOT).returncode == 0
     assert run_rsf("validate", str(REPORTS / "researcher-violations.ttl"), cwd=ROOT).returncode == 1
+
+
+@pytest.mark.parametrize("name", sorted(INPUTS))
+def test_streamed_json_has_the_bytes_of_one_dump_of_the_whole_report(reports, name):
+    from responsible_sharing.formats.jsonout import report_json
+
+    whole = (json.dumps(report_json(reports[name]), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    assert RENDERERS["json"](reports[name]) == whole
+
+
+def test_streamed_json_of_a_report_without_policies(reports):
+    from responsible_sharing.formats.jsonout import report_json
+
+    empty = Report([], ["a warning"], reports["clean"].traces)
+    assert RENDERERS["json"](empty) == (json.dumps(report_json(empty), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    assert json.loads(RENDERERS["json"](empty))["policies"] == []
+
+
+def test_json_written_to_a_file_is_what_standard_output_gets(tmp_path):
+    target = tmp_path / "report.json"
+    files = [str(p) for p in sorted(REPORTS.glob("*.ttl")) if p.name != "syntax-error.ttl"]
+    to_file = run_rsf("validate", *files, "--format", "json", "-o", str(target), cwd=ROOT)
+    to_stdout = run_rsf("validate", *files, "--format", "json", cwd=ROOT)
+    assert to_file.returncode == to_stdout.returncode == 1
+    assert target.read_bytes() == to_stdout.stdout.encode("utf-8")
+    written = json.loads(target.read_bytes())
+    assert len(written["policies"]) > 3
+
+
+def test_a_writer_that_fails_half_way_leaves_the_old_file(tmp_path):
+    target = tmp_path / "report.json"
+    target.write_bytes(b"old")
+
+    def half(handle):
+        handle.write(b'{"policies": [')
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        output.write_atomic_with(target, half)
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]

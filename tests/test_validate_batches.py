@@ -63,3 +63,17 @@ def test_pyrudof_engine_agrees_on_every_shape_fixture():
     fast = validate(fixtures, batch_files=1, shacl_engine="pyrudof")
     assert len(reference.findings) > 1000
     assert _key(fast) == _key(reference)
+
+
+def test_batches_from_workers_share_one_trace_per_obligation_and_one_profile_per_kind():
+    """What keeps the main process small on big collections: no per-finding copies of traces or profiles."""
+    from responsible_sharing.validate import engine
+
+    report = validate(INPUTS, batch_files=2, jobs=2)
+    traces = engine().traces
+    assert report.findings and all(f.trace is traces[f.trace.obligation.iri] for f in report.findings)
+    by_value: dict = {}
+    for policy in report.policies:
+        by_value.setdefault(repr(policy.profile), set()).add(id(policy.profile))
+    assert len(by_value) < len(report.policies)  # some policies have the same profile...
+    assert all(len(ids) == 1 for ids in by_value.values())  # ...and then the same object

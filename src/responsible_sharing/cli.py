@@ -22,10 +22,10 @@ from .coverage import render_table as render_coverage_table
 from .errors import RsfError, UsageError
 from .explain import explain as explain_term
 from .explain import render_text as render_explanation
-from .formats import RENDERERS
+from .formats import RENDERERS, write_report
 from .formats.text import render as render_text_report
 from .ontology import export_ontology, load_ontology
-from .output import write_atomic
+from .output import write_atomic, write_atomic_with
 from .policy_input import DEFAULT_MAX_MB, expand_paths
 from .qa import check_ontology
 from .qa import render_text as render_qa
@@ -281,8 +281,11 @@ def validate(
     if fmt == "text":
         use_colour = color if color is not None else (output is None and sys.stdout.isatty())
         _emit(render_text_report(report, color=use_colour), output)
+    elif output is None:
+        write_report(fmt, report, sys.stdout.buffer)
+        sys.stdout.flush()
     else:
-        _emit(RENDERERS[fmt](report), output)
+        write_atomic_with(output, lambda handle: write_report(fmt, report, handle))
     for warning in report.warnings:
         if fmt != "text" or output is not None:
             click.echo(f"warning: {warning}", err=True)

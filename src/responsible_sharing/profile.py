@@ -19,7 +19,10 @@ Python change.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Protocol
 
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import FOAF, SKOS
@@ -27,7 +30,7 @@ from rdflib.term import Node
 
 from .errors import UsageError
 from .namespaces import RSF
-from .trace import ObligationTrace, Term, natural_key, term
+from .trace import ObligationTrace, Term, term
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,14 @@ class Profile:
         return f"{roles}; {model}"
 
 
+class Statements(Protocol):
+    """What a profile reads from the policies: an rdflib graph, or the store of :class:`~.policy_input.PolicyInput`."""
+
+    def objects(self, subject: Node, predicate: URIRef) -> Iterator[Node]: ...
+
+    def value(self, subject: Node, predicate: URIRef) -> Node | None: ...
+
+
 def resolve_choice(graph: Graph, cls: URIRef, needle: str, what: str) -> URIRef:
     """An individual of ``cls`` named by IRI, notation or label (any case)."""
     wanted = needle.strip().lower()
@@ -65,10 +76,14 @@ def resolve_choice(graph: Graph, cls: URIRef, needle: str, what: str) -> URIRef:
     raise UsageError(f"unknown {what} {needle!r}; choose one of: {choices}")
 
 
+#: roles and access models are few; their labels are looked up once, not once per policy
+_term = lru_cache(maxsize=256)(term)
+
+
 def build_profile(
     ontology: Graph,
     traces: dict[str, ObligationTrace],
-    data: Graph,
+    data: Statements,
     policy: Node,
     *,
     roles: list[URIRef] | None = None,
@@ -99,20 +114,20 @@ def build_profile(
     role_iris = {str(r) for r in role_nodes}
     applicable: list[str] = []
     excluded: dict[str, str] = {}
-    for iri, trace in sorted(traces.items(), key=lambda kv: natural_key(kv[1].obligation.notation)):
+    for iri, trace in traces.items():  # in notation order (build_traces)
         bearers = {b.iri for b in trace.bearers}
         if role_iris and not bearers & role_iris:
             excluded[iri] = "borne by " + ", ".join(b.label for b in trace.bearers)
         elif model is not None and str(model) in trace.inapplicable_under:
-            excluded[iri] = f"does not arise under {term(ontology, model).label}: {trace.inapplicable_under[str(model)]}"
+            excluded[iri] = f"does not arise under {_term(ontology, model).label}: {trace.inapplicable_under[str(model)]}"
         elif iri in delegated:
             excluded[iri] = f"delegated to {delegated[iri]}"
         else:
             applicable.append(iri)
     return Profile(
-        roles=tuple(sorted((term(ontology, r) for r in role_nodes), key=lambda t: t.notation)),
+        roles=tuple(sorted((_term(ontology, r) for r in role_nodes), key=lambda t: t.notation)),
         roles_from=roles_from,
-        access_model=term(ontology, model) if model is not None else None,
+        access_model=_term(ontology, model) if model is not None else None,
         access_model_from=model_from,
         applicable=tuple(applicable),
         excluded=excluded,

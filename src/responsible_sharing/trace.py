@@ -126,7 +126,7 @@ def _inapplicability(graph: Graph, obligation: Node) -> dict[str, str]:
 
 
 def build_traces(graph: Graph) -> dict[str, ObligationTrace]:
-    """Every obligation in ``graph`` with its full chain, keyed by obligation IRI."""
+    """Every obligation in ``graph`` with its full chain, keyed by obligation IRI, in notation order."""
     traces: dict[str, ObligationTrace] = {}
     for obligation in graph.subjects(RDF.type, RSF.Obligation):
         elements = set(graph.objects(obligation, RSF.derivesFrom))
@@ -143,4 +143,4 @@ def build_traces(graph: Graph) -> dict[str, ObligationTrace]:
             bearers=_terms(graph, set(graph.objects(obligation, RSF.bearer))),
             inapplicable_under=_inapplicability(graph, obligation),
         )
-    return traces
+    return dict(sorted(traces.items(), key=lambda kv: natural_key(kv[1].obligation.notation)))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pyshacl import validate as shacl_validate
@@ -108,6 +108,9 @@ class Engine:
     #: shape IRI -> obligation IRI it checks
     checks: dict[str, str]
     fixes: dict[str, str]
+    #: shape IRI -> its sh:message, and its sh:path as a reader sees it
+    messages: dict[str, str]
+    paths: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -126,26 +129,29 @@ def engine() -> Engine:
         background.add(triple)
     checks = {str(s): str(o) for s, o in shapes.subject_objects(RSF.checks)}
     fixes = {str(s): str(o) for s, o in shapes.subject_objects(RSF.fixHint)}
-    return Engine(ontology, shapes, background, build_traces(ontology), checks, fixes)
+    messages = {shape: str(shapes.value(URIRef(shape), SH.message) or "") for shape in checks}
+    paths = {shape: render_path(shapes, shapes.value(URIRef(shape), SH.path), shapes) for shape in checks}
+    return Engine(ontology, shapes, background, build_traces(ontology), checks, fixes, messages, paths)
 
 
 def run_shapes(data: Graph, shapes: Graph | None = None) -> Graph:
-    """Run the policy shapes (or ``shapes``) over ``data`` plus the background; the SHACL report graph.
-
-    The background is merged into a copy of the data rather than passed as
-    pySHACL's ``ont_graph``: without inference pySHACL copies only RDFS/OWL
-    axioms from ``ont_graph``, and the shapes need DPV's ``skos:broader`` links.
-    """
-    eng = engine()
+    """Run the policy shapes (or ``shapes``) over ``data`` plus the background; the SHACL report graph."""
     merged = Graph()
     for triple in data:
         merged.add(triple)
-    for triple in eng.background:
-        merged.add(triple)
-    _, results, _ = shacl_validate(
-        merged, shacl_graph=shapes if shapes is not None else eng.shapes, inference="none",
-        allow_infos=True, allow_warnings=True,
-    )
+    return _run_pyshacl(merged, shapes if shapes is not None else engine().shapes)
+
+
+def _run_pyshacl(data: Graph, shapes: Graph) -> Graph:
+    """pySHACL over ``data``, to which the background is added (so ``data`` must be a copy of the user's).
+
+    The background goes into the data rather than into pySHACL's
+    ``ont_graph``: without inference pySHACL copies only RDFS/OWL axioms from
+    ``ont_graph``, and the shapes need DPV's ``skos:broader`` links.
+    """
+    for triple in engine().background:
+        data.add(triple)
+    _, results, _ = shacl_validate(data, shacl_graph=shapes, inference="none", allow_infos=True, allow_warnings=True)
     return results
 
 
@@ -202,15 +208,17 @@ def validate(
     batches = [sources[i : i + batch_files] for i in range(0, len(sources), batch_files)] or [[]]
     work = [(batch, options, roles, access_model, shacl_engine) for batch in batches]
     parts: list[tuple[list[PolicyReport], list[str], list[str]]] = []
+    shared: dict[tuple, Profile] = {}
     if jobs > 1 and len(batches) > 1:
         with ProcessPoolExecutor(max_workers=jobs, initializer=engine) as pool:
             for batch, part in zip(batches, pool.map(_validate_batch, work)):
-                parts.append(part)
+                parts.append((_share(part[0], shared), part[1], part[2]))
                 if progress:
                     progress(len(batch))
     else:
         for batch, item in zip(batches, work):
-            parts.append(_validate_batch(item))
+            part = _validate_batch(item)
+            parts.append((_share(part[0], shared), part[1], part[2]))
             if progress:
                 progress(len(batch))
     policies = [p for part in parts for p in part[0]]
@@ -224,6 +232,24 @@ def validate(
         seen.setdefault(p.policy, p.origin.source)
     policies.sort(key=lambda r: (r.origin.source, r.origin.line or 0, r.policy))
     return Report(policies, warnings, engine().traces)
+
+
+def _share(policies: list[PolicyReport], profiles: dict[tuple, Profile]) -> list[PolicyReport]:
+    """Make the policies of a batch share one trace per obligation and one object per distinct profile.
+
+    A batch from a worker process arrives with its own copies of both; kept
+    as they are, tens of thousands of policies would hold as many copies of
+    the same few dozen traces and profiles.
+    """
+    traces = engine().traces
+    for report in policies:
+        prof = report.profile
+        key = (prof.roles, prof.roles_from, prof.access_model, prof.access_model_from, prof.applicable,
+               tuple(prof.excluded.items()), tuple(prof.delegated.items()))
+        report.profile = profiles.setdefault(key, prof)
+        report.findings = [f if f.trace is traces[f.trace.obligation.iri] else replace(f, trace=traces[f.trace.obligation.iri])
+                           for f in report.findings]
+    return policies
 
 
 def _validate_batch(
@@ -248,8 +274,8 @@ class RawResult:
     component: str
 
 
-def _pyshacl_results(data: Graph, targets: dict[str, set[Node]]) -> list[RawResult]:
-    results = run_shapes(data, targeted_shapes(targets))
+def _pyshacl_results(data: PolicyInput, targets: dict[str, set[Node]]) -> list[RawResult]:
+    results = _run_pyshacl(data.to_graph(), targeted_shapes(targets))
     # only the report's own results: pySHACL also types the nested sh:detail results
     return [
         RawResult(
@@ -275,23 +301,42 @@ def _rudof_term(text: str | None, names: NamespaceManager) -> Node | None:
 
 
 @lru_cache(maxsize=1)
-def _rudof_shapes() -> str:
-    return engine().shapes.serialize(format="nt")
+def _rudof_untargeted() -> str:
+    """The policy shapes as N-Triples, without the targets of the shapes that check obligations."""
+    return targeted_shapes({}).serialize(format="nt")
 
 
-def _pyrudof_results(data: Graph, targets: dict[str, set[Node]]) -> list[RawResult]:
+def _rudof_shapes(targets: dict[str, set[Node]]) -> str:
+    """As :func:`targeted_shapes`, written as N-Triples without building a graph.
+
+    A shape aimed at a policy without an IRI keeps its class target: a blank
+    node in the shapes graph would not name the one in the data. The profiles
+    drop what it finds on the other policies.
+    """
+    lines = [_rudof_untargeted()]
+    for shape, policies in sorted(targets.items()):
+        if any(isinstance(p, BNode) for p in policies):
+            lines.append(f"<{shape}> <{SH.targetClass}> <{RSF.DataSharingPolicy}> .\n")
+        else:
+            lines.extend(f"<{shape}> <{SH.targetNode}> <{policy}> .\n" for policy in sorted(policies))
+    return "".join(lines)
+
+
+@lru_cache(maxsize=1)
+def _rudof_background() -> str:
+    return engine().background.serialize(format="nt")
+
+
+def _pyrudof_results(data: PolicyInput, targets: dict[str, set[Node]]) -> list[RawResult]:
+    """pyrudof reads the policies as N-Triples straight from the store: they never become an rdflib graph."""
     try:
         import pyrudof
     except ImportError:
         raise UsageError("--engine pyrudof needs the pyrudof package: pip install 'responsible-sharing[fast]'") from None
-    merged = Graph()
-    for triple in data:
-        merged.add(triple)
-    for triple in engine().background:
-        merged.add(triple)
     session = pyrudof.Rudof(pyrudof.RudofConfig())
-    session.read_shacl(_rudof_shapes(), format=pyrudof.ShaclFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
-    session.read_data(merged.serialize(format="nt"), format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
+    session.read_shacl(_rudof_shapes(targets), format=pyrudof.ShaclFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
+    triples = data.ntriples().decode("utf-8") + _rudof_background()
+    session.read_data(triples, format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
     report = session.validate_shacl(mode=pyrudof.ShaclValidationMode.Native)
     names = NamespaceManager(Graph(), bind_namespaces="core")
     return [
@@ -307,7 +352,7 @@ def _pyrudof_results(data: Graph, targets: dict[str, set[Node]]) -> list[RawResu
 
 
 #: SHACL engines: pySHACL is the reference; pyrudof is offered because it gives the same findings
-SHACL_ENGINES: dict[str, Callable[[Graph, dict[str, set[Node]]], list[RawResult]]] = {"pyshacl": _pyshacl_results, "pyrudof": _pyrudof_results}
+SHACL_ENGINES: dict[str, Callable[[PolicyInput, dict[str, set[Node]]], list[RawResult]]] = {"pyshacl": _pyshacl_results, "pyrudof": _pyrudof_results}
 
 
 def validate_input(
@@ -323,31 +368,30 @@ def validate_input(
     for policy, origin in data.policies.items():
         if isinstance(policy, BNode):
             unnamed[origin.source] = unnamed.get(origin.source, 0) + 1
-        profile = build_profile(eng.ontology, eng.traces, data.graph, policy, roles=role_iris, access_model=model_iri)
+        profile = build_profile(eng.ontology, eng.traces, data, policy, roles=role_iris, access_model=model_iri)
         ordinal = unnamed.get(origin.source, 0)
-        reports[policy] = PolicyReport(_node_id(policy, origin, ordinal), _title(data.graph, policy), origin, profile)
+        reports[policy] = PolicyReport(_node_id(policy, origin, ordinal), _title(data, policy), origin, profile)
     targets: dict[str, set[Node]] = {}
     for policy, report in reports.items():
         asked = set(report.profile.applicable)
         for shape, obligation in eng.checks.items():
             if obligation in asked:
                 targets.setdefault(shape, set()).add(policy)
-    raw = SHACL_ENGINES[shacl_engine](data.graph, targets)
+    raw = SHACL_ENGINES[shacl_engine](data, targets)
     for result in raw:
         obligation = eng.checks.get(result.shape)
         report = reports.get(result.focus)
         if report is None or obligation is None or obligation not in report.profile.applicable:
             continue
-        shape = URIRef(result.shape)
         finding = Finding(
             policy=report.policy,
             source=report.origin.source,
             line=report.origin.line,
             severity=_SEVERITY_NAME[result.severity],
-            message=str(eng.shapes.value(shape, SH.message) or ""),
+            message=eng.messages[result.shape],
             shape=result.shape,
-            path=render_path(eng.shapes, eng.shapes.value(shape, SH.path), eng.shapes),
-            value=_render_value(data.graph, result.value),
+            path=eng.paths[result.shape],
+            value=_render_value(data.namespace_manager, result.value),
             fix=eng.fixes.get(result.shape, ""),
             trace=eng.traces[obligation],
             focus=result.focus,
@@ -366,7 +410,7 @@ def _unknown_terms(ontology: Graph, data: PolicyInput) -> list[str]:
     out = []
     for policy, origin in data.policies.items():
         for prop, cls, what in ((RSF.issuerRole, RSF.ActorRole, "actor role"), (RSF.accessModel, RSF.AccessModel, "access model")):
-            for value in data.graph.objects(policy, prop):
+            for value in data.objects(policy, prop):
                 if (value, RDF.type, cls) not in ontology:
                     out.append(f"{origin.source}: {value} is not an {what} of the responsible-sharing ontology; "
                                f"it is ignored (see `rsf explain {cls.removeprefix(str(RSF))}` for the choices)")
@@ -379,14 +423,14 @@ def _node_id(node: Node, origin: PolicyOrigin, ordinal: int) -> str:
     return str(node)
 
 
-def _title(graph: Graph, policy: Node) -> str:
-    titles = sorted(str(t) for t in graph.objects(policy, DCTERMS.title))
+def _title(data: PolicyInput, policy: Node) -> str:
+    titles = sorted(str(t) for t in data.objects(policy, DCTERMS.title))
     return titles[0] if titles else ""
 
 
-def _compact(graph: Graph, node: Node) -> str:
+def _compact(names: NamespaceManager, node: Node) -> str:
     try:
-        return graph.namespace_manager.normalizeUri(node)  # type: ignore[arg-type]
+        return names.normalizeUri(node)  # type: ignore[arg-type]
     except Exception:
         return f"<{node}>"
 
@@ -396,7 +440,7 @@ def render_path(shapes: Graph, path: Node | None, results: Graph) -> str:
     if path is None:
         return ""
     if isinstance(path, URIRef):
-        return _compact(shapes, path)
+        return _compact(shapes.namespace_manager, path)
     graph = results if (path, None, None) in results else shapes
     if (path, RDF.first, None) in graph:
         return " / ".join(render_path(shapes, p, graph) for p in Collection(graph, path))
@@ -410,14 +454,14 @@ def render_path(shapes: Graph, path: Node | None, results: Graph) -> str:
     return "[path]"
 
 
-def _render_value(graph: Graph, value: Node | None) -> str:
+def _render_value(names: NamespaceManager, value: Node | None) -> str:
     if value is None:
         return ""
     if isinstance(value, Literal):
         return str(value)
     if isinstance(value, BNode):
         return "[a node without an IRI]"
-    return _compact(graph, value)
+    return _compact(names, value)
 
 
 __all__ = ["Finding", "PolicyReport", "Report", "SEVERITIES", "engine", "read_policies", "validate", "validate_input"]

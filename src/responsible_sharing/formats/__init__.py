@@ -1,12 +1,14 @@
 """Renderers for validation reports: one module per output format.
 
 Each renderer takes a :class:`~responsible_sharing.validate.Report` and returns
-bytes, the same bytes for the same input.
+bytes, the same bytes for the same input. :func:`write_report` writes the same
+bytes to a file, piece by piece where the format allows (JSON), so that a
+report on many thousands of policies is never in memory as a whole.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import BinaryIO, Callable
 
 from ..validate import Report
 from . import html, jsonout, rdf, sarif, text
@@ -21,3 +23,11 @@ RENDERERS: dict[str, Renderer] = {
     "sarif": sarif.render,
     "html": html.render,
 }
+
+
+def write_report(fmt: str, report: Report, handle: BinaryIO) -> None:
+    """Write ``report`` in ``fmt`` to ``handle``: the bytes of ``RENDERERS[fmt](report)``."""
+    if fmt == "json":
+        jsonout.write(report, handle)
+    else:
+        handle.write(RENDERERS[fmt](report))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import asdict
-from typing import Any
+from functools import lru_cache
+from typing import Any, BinaryIO
 
 from .. import __version__
 from ..trace import ObligationTrace, Term
@@ -18,7 +20,9 @@ def _term(t: Term) -> dict[str, str]:
     return {"iri": t.iri, "notation": t.notation, "label": t.label}
 
 
+@lru_cache(maxsize=None)
 def trace_json(trace: ObligationTrace) -> dict[str, Any]:
+    """The trace part of a finding, built once per obligation (the result is shared: do not change it)."""
     return {
         "obligation": {**_term(trace.obligation), "modality": trace.modality},
         "core_elements": [_term(e) for e in trace.elements],
@@ -71,17 +75,43 @@ def policy_json(p: PolicyReport) -> dict[str, Any]:
     }
 
 
-def report_json(report: Report) -> dict[str, Any]:
+def _head(report: Report) -> dict[str, Any]:
+    findings = report.findings
     return {
         "$schema": SCHEMA_IRI,
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "rsf", "version": __version__},
-        "conforms": not report.findings,
-        "counts": _counts(report.findings),
+        "conforms": not findings,
+        "counts": _counts(findings),
         "warnings": report.warnings,
-        "policies": [policy_json(p) for p in report.policies],
     }
 
 
+def report_json(report: Report) -> dict[str, Any]:
+    """The whole report as one JSON value (in memory: for small reports and for tests)."""
+    return {**_head(report), "policies": [policy_json(p) for p in report.policies]}
+
+
+def write(report: Report, handle: BinaryIO) -> None:
+    """Write the report policy by policy: the same bytes as ``json.dumps(report_json(report), indent=2)``.
+
+    Only one policy's JSON is in memory at a time, so a report on a hundred
+    thousand policies (each finding with its full trace) never is as a whole.
+    """
+    head = json.dumps({**_head(report), "policies": []}, indent=2, ensure_ascii=False)
+    opening, _, _ = head.rpartition("[]")
+    handle.write(opening.encode("utf-8"))
+    if not report.policies:
+        handle.write(b"[]\n}\n")
+        return
+    handle.write(b"[")
+    for number, p in enumerate(report.policies):
+        item = json.dumps(policy_json(p), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        handle.write(("\n    " if number == 0 else ",\n    ").encode("utf-8") + item.encode("utf-8"))
+    handle.write(b"\n  ]\n}\n")
+
+
 def render(report: Report) -> bytes:
-    return (json.dumps(report_json(report), indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+    buffer = io.BytesIO()
+    write(report, buffer)
+    return buffer.getvalue()
