@@ -14,8 +14,7 @@ for the obligations each policy's profile asks (the profile is read from the
 JSON report); a speed-up with different results is flagged and exits 1.
 
 Then it times every stored query on rdflib and pyoxigraph over the policies
-and their reports (median of --repeat runs; rdflib once per query, with a
-time limit).
+and their reports (pyoxigraph: median of --repeat runs; rdflib: once per query).
 
     python bench/run.py --sizes 100,1000 --jobs 2 --engines pyshacl,pyrudof
 """
