@@ -179,6 +179,13 @@ shacl_engine_option = click.option(
     help="SHACL engine. pyrudof (pip install 'responsible-sharing[fast]') is several times faster and gives "
     "byte-identical reports on our shapes; pySHACL is the reference.",
 )
+per_graph_option = click.option(
+    "--per-graph",
+    is_flag=True,
+    help="Read N-Quads and TriG files as a stream of named graphs, --batch-files graphs per batch, so a file of "
+    "any size is checked in bounded memory (the --max-size limit does not apply to them). Each named graph must "
+    "hold whole policies, with its statements written together, as a store dump writes them.",
+)
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar (it only shows on a terminal anyway).")
 stdin_option = click.option(
     "--stdin-format",
@@ -192,7 +199,7 @@ stdin_option = click.option(
 def validation_options(command):  # type: ignore[no-untyped-def]
     """The options validate and coverage share: profile, input limits, batches, workers, engine."""
     for option in reversed((role_option, access_option, size_option, stdin_option, jobs_option, batch_option,
-                            shacl_engine_option, quiet_option)):
+                            per_graph_option, shacl_engine_option, quiet_option)):
         command = option(command)
     return command
 
@@ -200,7 +207,8 @@ def validation_options(command):  # type: ignore[no-untyped-def]
 def _run_with_progress(arguments: list[str], quiet: bool, **options: object) -> Report:
     """Validate, with a progress bar on a terminal when there is more than one batch of files."""
     files = expand_paths(arguments)
-    if quiet or not sys.stderr.isatty() or len(files) <= int(options["batch_files"]):  # type: ignore[call-overload]
+    # a streamed file's number of graphs is not known in advance: no bar then
+    if quiet or not sys.stderr.isatty() or len(files) <= int(options["batch_files"]) or options["per_graph"]:  # type: ignore[call-overload]
         return run_validation(arguments, **options)  # type: ignore[arg-type]
     with click.progressbar(length=len(files), label="validating", file=sys.stderr) as bar:
         return run_validation(arguments, progress=bar.update, **options)  # type: ignore[arg-type]
@@ -245,6 +253,7 @@ def validate(
     stdin_format: str,
     jobs: int,
     batch_files: int,
+    per_graph: bool,
     shacl_engine: str,
     quiet: bool,
     color: bool | None,
@@ -276,7 +285,7 @@ def validate(
         raise UsageError("give at least one POLICY (a file, a folder or - for standard input), or --endpoint URL")
     else:
         report = _run_with_progress(list(policies), quiet, roles=list(roles), access_model=access_model, max_mb=max_mb,
-                                    stdin_format=stdin_format, jobs=jobs, batch_files=batch_files,
+                                    stdin_format=stdin_format, jobs=jobs, batch_files=batch_files, per_graph=per_graph,
                                     shacl_engine=shacl_engine)
     if fmt == "text":
         use_colour = color if color is not None else (output is None and sys.stdout.isatty())
@@ -307,6 +316,7 @@ def coverage(
     stdin_format: str,
     jobs: int,
     batch_files: int,
+    per_graph: bool,
     shacl_engine: str,
     quiet: bool,
 ) -> None:
@@ -318,7 +328,7 @@ def coverage(
     applies. Exit 0 (a coverage table is not a verdict); 2 for unreadable input.
     """
     report = _run_with_progress(list(policies), quiet, roles=list(roles), access_model=access_model, max_mb=max_mb,
-                                stdin_format=stdin_format, jobs=jobs, batch_files=batch_files, shacl_engine=shacl_engine)
+                                stdin_format=stdin_format, jobs=jobs, batch_files=batch_files, per_graph=per_graph, shacl_engine=shacl_engine)
     items = policy_coverage(report)
     _emit(render_coverage_json(items) if fmt == "json" else render_coverage_table(items), output)
     for warning in report.warnings:

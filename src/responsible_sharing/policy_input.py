@@ -38,7 +38,7 @@ from rdflib.term import Node
 from .errors import InputSyntaxError, RsfError
 from .namespaces import RSF
 from .oxterms import XSD_STRING, from_ox, to_ox
-from .rdfio import FORMAT_BY_SUFFIX, guess_format, parse_bytes_into
+from .rdfio import FORMAT_BY_SUFFIX, QUAD_FORMATS, guess_format, parse_bytes_into
 from .resources import data_dir
 
 #: The IRI under which our JSON-LD context is published; mapped to the shipped file.
@@ -127,6 +127,56 @@ class PolicyInput:
         return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
 
 
+@dataclass(frozen=True)
+class GraphChunk:
+    """Some named graphs of one N-Quads or TriG file, as N-Quads: the unit of streamed input."""
+
+    source: str
+    data: bytes
+    graphs: int
+
+
+def stream_graphs(path: str, graphs_per_chunk: int) -> Iterator[GraphChunk]:
+    """Read a big N-Quads or TriG file as a stream, ``graphs_per_chunk`` named graphs at a time.
+
+    Memory is bounded by a chunk, not by the file, so the size limit does
+    not apply. Each named graph must hold whole policies and its quads must
+    be written together (as a store dump writes them); a graph that comes
+    back after another is refused, naming the line. Blank nodes are not
+    shared between graphs.
+    """
+    fmt = guess_format(Path(path))
+    if fmt not in QUAD_FORMATS:
+        raise InputError(f"{path}: only N-Quads and TriG files can be read graph by graph; this is {fmt}")
+    finished: set[str] = set()
+    current: str | None = None
+    quads: list[ox.Quad] = []
+    graphs = 0
+    parser = ox.parse(path=path, format=_OX_FORMATS[fmt], base_iri=Path(path).resolve().as_uri(), rename_blank_nodes=True)
+    try:
+        for quad in parser:
+            name = str(quad.graph_name)
+            if name != current:
+                if current is not None:
+                    finished.add(current)
+                    graphs += 1
+                if name in finished:
+                    raise InputError(
+                        f"{path}: the statements of graph {name} are not written together (it comes back after "
+                        "another graph), so the file cannot be read graph by graph; sort it by graph or drop --per-graph")
+                if graphs >= graphs_per_chunk:
+                    yield GraphChunk(path, ox.serialize(quads, format=ox.RdfFormat.N_QUADS), graphs)
+                    quads, graphs = [], 0
+                current = name
+            quads.append(quad)
+    except SyntaxError as err:
+        raise InputSyntaxError(path, f"{fmt} syntax error: {_ox_reason(err)}", err.lineno) from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read the file: {err.strerror}") from None
+    if quads:
+        yield GraphChunk(path, ox.serialize(quads, format=ox.RdfFormat.N_QUADS), graphs + 1)
+
+
 def expand_paths(arguments: list[str]) -> list[str]:
     """Files to read: files as given, folders searched for RDF files (sorted), ``-`` as is."""
     found: list[str] = []
@@ -148,7 +198,7 @@ def expand_paths(arguments: list[str]) -> list[str]:
 
 
 def read_policies(
-    arguments: list[str],
+    arguments: list[str | GraphChunk],
     *,
     max_mb: float = DEFAULT_MAX_MB,
     stdin_format: str = "turtle",
@@ -161,7 +211,8 @@ def read_policies(
     knows it, the line.
     """
     result = PolicyInput()
-    for source in expand_paths(arguments):
+    paths = expand_paths([a for a in arguments if isinstance(a, str)])
+    for source in [*paths, *(a for a in arguments if isinstance(a, GraphChunk))]:
         _read_one(source, result, max_mb, stdin_format)
     if require_policy:
         require_policies(result.policies, result.sources, result.warnings)
@@ -171,7 +222,7 @@ def read_policies(
 def require_policies(policies: dict, sources: list[str], warnings: list[str]) -> None:
     """Refuse input with no policy in it: it must never be reported as conforming."""
     if not policies:
-        where = ", ".join(sources)
+        where = ", ".join(dict.fromkeys(sources))
         notes = "".join(f"\n  note: {w}" for w in warnings if "no rsf:DataSharingPolicy" not in w)
         raise InputError(
             f"{where}: no data-sharing policy found. A policy is a resource typed rsf:DataSharingPolicy "
@@ -179,8 +230,10 @@ def require_policies(policies: dict, sources: list[str], warnings: list[str]) ->
         )
 
 
-def _read_one(source: str, result: PolicyInput, max_mb: float, stdin_format: str) -> None:
-    if source == STDIN:
+def _read_one(source: str | GraphChunk, result: PolicyInput, max_mb: float, stdin_format: str) -> None:
+    if isinstance(source, GraphChunk):
+        data, fmt, name = source.data, "nquads", source.source
+    elif source == STDIN:
         data = sys.stdin.buffer.read()
         fmt = stdin_format
         name = "<stdin>"
@@ -198,7 +251,7 @@ def _read_one(source: str, result: PolicyInput, max_mb: float, stdin_format: str
         except OSError as err:
             raise InputError(f"{path}: cannot read the file: {err.strerror}") from None
         name = str(path)
-    if len(data) > max_mb * 1024 * 1024:
+    if not isinstance(source, GraphChunk) and len(data) > max_mb * 1024 * 1024:  # a chunk's size is bounded by its graphs
         raise InputError(f"{name}: over the input limit of {max_mb:g} MB; raise it with --max-size MB")
     if not data.strip():
         raise InputError(f"{name}: the file is empty; there is no policy to validate")
@@ -217,7 +270,8 @@ def _read_one(source: str, result: PolicyInput, max_mb: float, stdin_format: str
     policies = sorted({q.subject for q in quads if q.predicate == _TYPE and q.object == _POLICY}, key=lambda n: n.value)
     if not policies:
         result.warnings.append(f"{name}: no rsf:DataSharingPolicy in this file; its statements are read as context")
-    decoded = data.decode("utf-8", errors="replace")
+    # lines are found in the text as written; a chunk's N-Quads are not the file's lines
+    decoded = "" if isinstance(source, GraphChunk) else data.decode("utf-8", errors="replace")
     for node in policies:
         policy = from_ox(node)
         if policy not in result.policies:
@@ -272,7 +326,7 @@ def _ox_reason(err: SyntaxError) -> str:
     where, _, reason = message.partition(": ")
     column = f" (column {err.offset})" if err.offset else ""
     reason = (reason if where.startswith("Parser error") and reason else message) + column
-    if "IRI" in reason:
+    if "invalid iri" in reason.lower():
         reason += "; percent-encode characters an IRI may not hold (a space is %20)"
     return reason
 

@@ -11,10 +11,13 @@ applies to the policy's profile.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import chain, islice
+from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, BNode, Graph, Literal, URIRef
@@ -26,7 +29,7 @@ from rdflib.term import Node
 from .errors import UsageError
 from .namespaces import RSF
 from .ontology import load_ontology
-from .policy_input import PolicyInput, PolicyOrigin, expand_paths, read_policies, require_policies
+from .policy_input import STDIN, GraphChunk, PolicyInput, PolicyOrigin, expand_paths, read_policies, require_policies, stream_graphs
 from .profile import Profile, build_profile, resolve_choice
 from .rdfio import parse_into
 from .resources import shipped_path
@@ -175,6 +178,8 @@ def targeted_shapes(targets: dict[str, set[Node]]) -> Graph:
 
 #: files per batch: one pySHACL run, and the unit of work of a worker process
 BATCH_FILES = 200
+#: files that --per-graph reads as a stream of named graphs
+STREAMED_SUFFIXES = (".nq", ".nquads", ".trig")
 
 
 def validate(
@@ -188,6 +193,7 @@ def validate(
     batch_files: int = BATCH_FILES,
     progress: Callable[[int], None] | None = None,
     shacl_engine: str = "pyshacl",
+    per_graph: bool = False,
 ) -> Report:
     """Validate the policies in ``arguments`` (files, folders, ``-`` for stdin).
 
@@ -196,31 +202,34 @@ def validate(
     ``batch_files``, so memory is bounded by a batch, not by the collection;
     with ``jobs`` > 1 the batches run in that many worker processes. Findings
     are the same either way; a policy must then be written within one batch
-    (files are read together only within a batch). ``progress`` is called
-    with the number of files done after each batch. Raises an
-    :class:`~responsible_sharing.errors.RsfError` for input that cannot be
-    validated.
+    (files are read together only within a batch). With ``per_graph``,
+    N-Quads and TriG files are read as a stream, ``batch_files`` named graphs
+    per batch (see :func:`~responsible_sharing.policy_input.stream_graphs`).
+    ``progress`` is called with the number of files (or graphs) done after
+    each batch. Raises an :class:`~responsible_sharing.errors.RsfError` for
+    input that cannot be validated.
     """
     options: dict[str, object] = {"stdin_format": stdin_format, "require_policy": False}
     if max_mb is not None:
         options["max_mb"] = max_mb
-    sources = expand_paths(arguments)
-    batches = [sources[i : i + batch_files] for i in range(0, len(sources), batch_files)] or [[]]
-    work = [(batch, options, roles, access_model, shacl_engine) for batch in batches]
+    batches = _batches(arguments, batch_files, per_graph)
+    first = list(islice(batches, 2))  # one batch is validated here: starting workers would cost more
+    work = ((batch, options, roles, access_model, shacl_engine) for batch in chain(first, batches))
     parts: list[tuple[list[PolicyReport], list[str], list[str]]] = []
     shared: dict[tuple, Profile] = {}
-    if jobs > 1 and len(batches) > 1:
+    if jobs > 1 and len(first) > 1:
         with ProcessPoolExecutor(max_workers=jobs, initializer=engine) as pool:
-            for batch, part in zip(batches, pool.map(_validate_batch, work)):
+            results = _in_order(pool, _validate_batch, work, window=2 * jobs)
+            for (batch, *_), part in results:
                 parts.append((_share(part[0], shared), part[1], part[2]))
                 if progress:
-                    progress(len(batch))
+                    progress(_size(batch))
     else:
-        for batch, item in zip(batches, work):
+        for item in work:
             part = _validate_batch(item)
             parts.append((_share(part[0], shared), part[1], part[2]))
             if progress:
-                progress(len(batch))
+                progress(_size(item[0]))
     policies = [p for part in parts for p in part[0]]
     warnings = sorted({w for part in parts for w in part[1]})
     require_policies({p.policy: p for p in policies}, [s for part in parts for s in part[2]], warnings)
@@ -232,6 +241,44 @@ def validate(
         seen.setdefault(p.policy, p.origin.source)
     policies.sort(key=lambda r: (r.origin.source, r.origin.line or 0, r.policy))
     return Report(policies, warnings, engine().traces)
+
+
+Batch = list[str | GraphChunk]
+
+
+def _batches(arguments: list[str], batch_files: int, per_graph: bool) -> Iterator[Batch]:
+    """Files in batches of ``batch_files``; with ``per_graph``, each chunk of a quad file is a batch of its own."""
+    sources = expand_paths(arguments)
+    streamed = {s for s in sources if per_graph and s != STDIN and Path(s).suffix.lower() in STREAMED_SUFFIXES}
+    files = [s for s in sources if s not in streamed]
+    if not files and not streamed:
+        yield []
+    for start in range(0, len(files), batch_files):
+        yield list(files[start : start + batch_files])
+    for path in sorted(streamed):
+        for chunk in stream_graphs(path, batch_files):
+            yield [chunk]
+
+
+def _size(batch: Batch) -> int:
+    return sum(item.graphs if isinstance(item, GraphChunk) else 1 for item in batch)
+
+
+def _in_order(pool: ProcessPoolExecutor, function: Callable, items: Iterator, window: int) -> Iterator[tuple]:
+    """(item, function(item)) in the order of ``items``, with at most ``window`` items in flight.
+
+    ``ProcessPoolExecutor.map`` would take every item at once; bounded, a
+    streamed input is read only as fast as the workers validate it.
+    """
+    pending: deque = deque()
+    for item in items:
+        pending.append((item, pool.submit(function, item)))
+        if len(pending) >= window:
+            done, future = pending.popleft()
+            yield done, future.result()
+    while pending:
+        done, future = pending.popleft()
+        yield done, future.result()
 
 
 def _share(policies: list[PolicyReport], profiles: dict[tuple, Profile]) -> list[PolicyReport]:
@@ -253,7 +300,7 @@ def _share(policies: list[PolicyReport], profiles: dict[tuple, Profile]) -> list
 
 
 def _validate_batch(
-    item: tuple[list[str], dict, list[str] | None, str | None, str],
+    item: tuple[Batch, dict, list[str] | None, str | None, str],
 ) -> tuple[list[PolicyReport], list[str], list[str]]:
     sources, options, roles, access_model, shacl_engine = item
     data = read_policies(sources, **options)  # type: ignore[arg-type]
