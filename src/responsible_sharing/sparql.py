@@ -29,6 +29,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from .errors import RsfError
+from .oxterms import from_ox
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -187,34 +188,19 @@ class OxigraphEngine:
         data = graph.serialize(format="nt", encoding="utf-8")
         self.store.load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
 
-    def _from_ox(self, term) -> Node | None:  # type: ignore[no-untyped-def]
-        ox = self._ox
-        if term is None:
-            return None
-        if isinstance(term, ox.NamedNode):
-            return URIRef(term.value)
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-
     def query(self, text: str, bindings: dict[str, Node]) -> QueryResult:
         # pyoxigraph's substitutions accept only projected variables
         ox = self._ox
         result = self.store.query(bind_inline(text, bindings))
         if isinstance(result, ox.QuerySolutions):
             names = [v.value for v in result.variables]
-            rows = [tuple(self._from_ox(solution[name]) for name in names) for solution in result]
+            rows = [tuple(from_ox(solution[name]) for name in names) for solution in result]
             return QueryResult("SELECT", names, rows)
         if isinstance(result, ox.QueryBoolean):
             return QueryResult("ASK", boolean=bool(result))
         graph = Graph()
         for triple in result:
-            graph.add((self._from_ox(triple.subject), self._from_ox(triple.predicate), self._from_ox(triple.object)))  # type: ignore[arg-type]
+            graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))  # type: ignore[arg-type]
         return QueryResult("CONSTRUCT", graph=graph)
 
 
