@@ -142,20 +142,21 @@ def stream_graphs(path: str, graphs_per_chunk: int) -> Iterator[GraphChunk]:
     Memory is bounded by a chunk, not by the file, so the size limit does
     not apply. Each named graph must hold whole policies and its quads must
     be written together (as a store dump writes them); a graph that comes
-    back after another is refused, naming the line. Blank nodes are not
-    shared between graphs.
+    back after another is refused. A blank node used in two graphs that end
+    up in different chunks becomes two blank nodes.
     """
     fmt = guess_format(Path(path))
     if fmt not in QUAD_FORMATS:
         raise InputError(f"{path}: only N-Quads and TriG files can be read graph by graph; this is {fmt}")
-    finished: set[str] = set()
-    current: str | None = None
+    finished: set[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = set()
+    current: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None
     quads: list[ox.Quad] = []
     graphs = 0
-    parser = ox.parse(path=path, format=_OX_FORMATS[fmt], base_iri=Path(path).resolve().as_uri(), rename_blank_nodes=True)
+    # no renaming here: pyoxigraph would keep a map of every blank node in the file (chunks are renamed when read)
+    parser = ox.parse(path=path, format=_OX_FORMATS[fmt], base_iri=Path(path).resolve().as_uri())
     try:
         for quad in parser:
-            name = str(quad.graph_name)
+            name = quad.graph_name
             if name != current:
                 if current is not None:
                     finished.add(current)
