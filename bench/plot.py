@@ -6,7 +6,7 @@ Several files (separate runs, e.g. one with the baseline up to 10 000 and one
 at 100 000) are drawn together, one line per kind of run. Needs matplotlib
 (the project's test extra installs it). Also prints the time per policy
 between the smallest and largest N of each kind of run: the slope the
-linearity target asks for.
+linearity target asks for (from N = 1 000 unless --slope-from says otherwise).
 """
 
 from __future__ import annotations
@@ -31,9 +31,11 @@ def load(paths: list[Path]) -> dict[str, list[tuple[int, float, float]]]:
     return {kind: sorted((n, w, r) for n, (w, r) in points.items()) for kind, points in sorted(series.items())}
 
 
-def slopes(series: dict[str, list[tuple[int, float, float]]]) -> list[str]:
+def slopes(series: dict[str, list[tuple[int, float, float]]], start: int) -> list[str]:
+    """Milliseconds per policy from the first N >= ``start`` to the largest N, per kind of run."""
     lines = []
     for kind, points in series.items():
+        points = [p for p in points if p[0] >= start]
         if len(points) > 1:
             (n0, w0, _), (n1, w1, _) = points[0], points[-1]
             lines.append(f"{kind}: {1000 * (w1 - w0) / (n1 - n0):.2f} ms per policy from N = {n0} to {n1}")
@@ -69,6 +71,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("results", nargs="+", type=Path, help="JSON files written by bench/run.py --json")
     parser.add_argument("-o", "--output", type=Path, required=True, help="PNG to write")
+    parser.add_argument("--slope-from", type=int, default=1000, help="smallest N of the slope (default: %(default)s)")
     args = parser.parse_args()
     for path in args.results:
         if not path.is_file():
@@ -79,7 +82,7 @@ def main() -> int:
         print("no validation measurements in " + ", ".join(map(str, args.results)), file=sys.stderr)
         return 2
     plot(series, args.output)
-    for line in slopes(series):
+    for line in slopes(series, args.slope_from):
         print(line)
     return 0
 
