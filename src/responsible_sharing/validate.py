@@ -7,6 +7,11 @@ ontology itself is never reported on. Each SHACL result then becomes a
 :class:`Finding` with the obligation its shape checks (``rsf:checks``) and that
 obligation's chain to the human rights, and is kept only if the obligation
 applies to the policy's profile.
+
+pySHACL is the reference engine; pyrudof (``shacl_engine="pyrudof"``) gives
+the same findings faster and reads the policies as N-Triples straight from
+the pyoxigraph store they were parsed into. Many files are validated in
+batches, in worker processes, so that memory is bounded by a batch.
 """
 
 from __future__ import annotations
