@@ -1,4 +1,4 @@
-"""bench/plot.py: the scaling plot and the slope the linearity target asks for."""
+"""bench/plot.py (the scaling plot and the slope the linearity target asks for) and bench/phases.py."""
 
 from __future__ import annotations
 
@@ -36,3 +36,14 @@ def test_a_missing_results_file_is_named(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 2
     assert "none.json: no such file" in done.stderr
+
+
+def test_phases_account_for_the_whole_run():
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "phases.py"), str(ROOT / "examples"), "--engine", "pyshacl"],
+                          capture_output=True, text=True, check=True)
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("pyshacl: ") and "for 9 policies" in lines[0]
+    rows = {line.split(" | ")[0].strip("| "): line for line in lines if line.startswith("| ") and "%" in line}
+    assert set(rows) == {"read and parse", "profiles", "SHACL engine", "findings, traces, the rest", "JSON report (full traces)"}
+    shares = [int(line.rsplit("|", 2)[1].strip().rstrip(" %")) for line in rows.values()]
+    assert 97 <= sum(shares) <= 103  # rounded shares of one total
