@@ -102,3 +102,13 @@ def test_prefixes_of_the_file_name_values_and_lines():
     assert origin.line is not None and text[origin.line - 1].split()[0].endswith(str(policy).rsplit("/", 1)[-1])
     declared = {line.split()[1].rstrip(":") for line in text if line.startswith("@prefix")}
     assert declared <= {prefix for prefix, _ in data.prefixes}
+
+
+def test_an_invalid_iri_in_rdf_xml_is_an_input_error_naming_it(tmp_path):
+    bad = tmp_path / "space.rdf"
+    bad.write_text('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+                   f'  <rdf:Description rdf:about="https://example.org/a policy"><rdf:type rdf:resource="{POLICY}"/>'
+                   "</rdf:Description>\n</rdf:RDF>\n", encoding="utf-8")
+    done = run_rsf("validate", str(bad))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{bad}: <https://example.org/a policy> is not a valid IRI" in done.stderr

@@ -11,9 +11,10 @@ mapped to the shipped file). After parsing it warns about ``owl:imports``
 Turtle, N-Triples, TriG and N-Quads are parsed by pyoxigraph into its
 in-memory store, about 25 times faster than rdflib; the policies stay there
 until an engine needs them. A file pyoxigraph rejects is parsed again by
-rdflib, so that a syntax error reads the same whichever parser met it first
-and what rdflib accepts is still accepted. RDF/XML and JSON-LD are parsed by
-rdflib.
+rdflib, so that a syntax error is worded as for every other syntax; what
+only rdflib would let through (an IRI with a space) is refused with
+pyoxigraph's reason, since no engine or store could take it. RDF/XML and
+JSON-LD are parsed by rdflib.
 """
 
 from __future__ import annotations
@@ -108,11 +109,7 @@ class PolicyInput:
 
     def objects(self, subject: Node, predicate: URIRef) -> Iterator[Node]:
         """The objects of ``subject predicate ?o``, as rdflib terms."""
-        try:
-            pattern = (to_ox(subject), to_ox(predicate))
-        except ValueError:  # an IRI rdflib accepted but pyoxigraph cannot name: nothing is said about it
-            return
-        for quad in self.store.quads_for_pattern(*pattern, None, ox.DefaultGraph()):
+        for quad in self.store.quads_for_pattern(to_ox(subject), to_ox(predicate), None, ox.DefaultGraph()):
             if isinstance(quad.object, ox.Literal) and quad.object.datatype.value != XSD_STRING:
                 with _quiet_literal_warnings():
                     yield from_ox(quad.object)  # type: ignore[misc]
@@ -307,9 +304,10 @@ def _parse(text: bytes | str, name: str, fmt: str) -> tuple[list[ox.Quad], dict[
         try:
             quads.append(ox.Quad(*(to_ox(node) for node in triple)))  # type: ignore[misc]
         except ValueError as err:
-            bad = next(str(node) for node in triple if isinstance(node, URIRef) and not _valid_iri(node))
-            raise InputSyntaxError(name, f"<{bad}> is not a valid IRI ({err}); percent-encode spaces and "
-                                   "other characters IRIs may not hold") from None
+            bad = [str(node) for node in triple if isinstance(node, URIRef) and not _valid_iri(node)]
+            what = f"<{bad[0]}> is not a valid IRI" if bad else "a statement cannot be read as RDF"
+            raise InputSyntaxError(name, f"{what} ({err}); percent-encode spaces and other characters "
+                                   "IRIs may not hold") from None
     return quads, {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
 
 
