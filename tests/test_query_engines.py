@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rdflib import BNode
 
-from responsible_sharing.cli_query import bind_parameters, local_dataset
+from responsible_sharing.cli_query import AUTO_OXIGRAPH_MB, bind_parameters, choose_engine, local_dataset, oxigraph_dataset
 from responsible_sharing.ontology import load_ontology
 from responsible_sharing.queries import stored_query, stored_query_names
 from responsible_sharing.sparql import EndpointEngine, OxigraphEngine, RdflibEngine
@@ -46,9 +46,19 @@ def loaded(server, reports):
     return f"{server}/query"
 
 
+def _local_files(reports) -> tuple[Path, ...]:
+    return tuple(sorted(EXAMPLES.rglob("*.ttl"))) + tuple(reports)
+
+
 @pytest.fixture(scope="module")
 def local_graph(reports):
-    return local_dataset(tuple(sorted(EXAMPLES.rglob("*.ttl"))) + tuple(reports))
+    return local_dataset(_local_files(reports))
+
+
+@pytest.fixture(scope="module")
+def local_store(reports):
+    """The same files loaded straight into pyoxigraph, as `rsf query` does for big data."""
+    return oxigraph_dataset(_local_files(reports))
 
 
 def _example_params(name: str) -> tuple[str, ...]:
@@ -66,14 +76,43 @@ def _rows(result) -> Counter:
 
 
 @pytest.mark.parametrize("name", stored_query_names())
-def test_stored_query_agrees_on_three_engines(name, local_graph, loaded):
+def test_stored_query_agrees_on_three_engines(name, local_graph, local_store, loaded):
     query = stored_query(name)
     bindings = bind_parameters(query, _example_params(name), load_ontology().graph)
     on_rdflib = _rows(RdflibEngine(local_graph).query(query.text, bindings))
     on_oxigraph = _rows(OxigraphEngine(local_graph).query(query.text, bindings))
+    on_loaded_store = _rows(local_store.query(query.text, bindings))
     on_server = _rows(EndpointEngine(loaded).query(query.text, bindings))
     assert on_rdflib == on_oxigraph
+    assert on_rdflib == on_loaded_store
     assert on_rdflib == on_server
+
+
+def test_auto_picks_pyoxigraph_for_big_data_only(tmp_path, reports):
+    small = tmp_path / "small.ttl"
+    small.write_bytes(b"<urn:a> <urn:b> <urn:c> .\n")
+    big = tmp_path / "big.nt"
+    big.write_bytes(b"<urn:a> <urn:b> <urn:c> .\n" * int(AUTO_OXIGRAPH_MB * 1024 * 1024 / 26 + 1))
+    assert choose_engine("auto", ()) == "rdflib"
+    assert choose_engine("auto", (small,)) == "rdflib"
+    assert choose_engine("auto", (small, big)) == "oxigraph"
+    assert choose_engine("rdflib", (big,)) == "rdflib"
+    assert choose_engine("oxigraph", (small,)) == "oxigraph"
+    # the same table either way, from the command line
+    data = [arg for report in reports for arg in ("--data", str(report))]
+    on_rdflib = run_rsf("query", "rights-at-stake", *data, "--engine", "rdflib", "--format", "csv")
+    on_auto = run_rsf("query", "rights-at-stake", *data, "--data", str(big), "--format", "csv")
+    assert on_rdflib.returncode == on_auto.returncode == 0, on_auto.stderr
+    assert on_auto.stdout == on_rdflib.stdout
+    assert len(on_auto.stdout.splitlines()) > 5
+
+
+def test_a_syntax_error_in_big_data_names_the_line(tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> .\n", encoding="utf-8")
+    result = run_rsf("query", "stated-links", "--data", str(broken), "--engine", "oxigraph")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{broken}:2: turtle syntax error" in result.stderr
 
 
 def test_every_stored_query_has_a_header_with_an_example():

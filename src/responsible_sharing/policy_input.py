@@ -92,7 +92,7 @@ class PolicyInput:
         graph = Graph()
         for prefix, namespace in self.prefixes:
             graph.bind(prefix, namespace, override=False)
-        with _quiet_literal_warnings():
+        with quiet_literal_warnings():
             for quad in self.store:
                 graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))  # type: ignore[arg-type]
         return graph
@@ -111,7 +111,7 @@ class PolicyInput:
         """The objects of ``subject predicate ?o``, as rdflib terms."""
         for quad in self.store.quads_for_pattern(to_ox(subject), to_ox(predicate), None, ox.DefaultGraph()):
             if isinstance(quad.object, ox.Literal) and quad.object.datatype.value != XSD_STRING:
-                with _quiet_literal_warnings():
+                with quiet_literal_warnings():
                     yield from_ox(quad.object)  # type: ignore[misc]
             else:
                 yield from_ox(quad.object)  # type: ignore[misc]
@@ -261,7 +261,7 @@ def _read_one(source: str | GraphChunk, result: PolicyInput, max_mb: float, stdi
     text: bytes | str = data
     if fmt == "json-ld":
         text = _localise_jsonld(data, name, result.warnings)
-    quads, prefixes = _parse(text, name if source != STDIN else STDIN, fmt)
+    quads, prefixes = parse_quads(text, name if source != STDIN else STDIN, fmt)
     result.sources.append(name)
     _note_imports(quads, name, result.warnings)
     _note_collisions(quads, name, result.warnings)
@@ -279,7 +279,7 @@ def _read_one(source: str | GraphChunk, result: PolicyInput, max_mb: float, stdi
     result.prefixes.extend(pair for pair in prefixes.items() if pair not in known)
 
 
-def _parse(text: bytes | str, name: str, fmt: str) -> tuple[list[ox.Quad], dict[str, str]]:
+def parse_quads(text: bytes | str, name: str, fmt: str) -> tuple[list[ox.Quad], dict[str, str]]:
     """The quads of one file and its prefixes: pyoxigraph where it reads the syntax, rdflib otherwise.
 
     A file pyoxigraph rejects is parsed again by rdflib only to report the
@@ -293,11 +293,11 @@ def _parse(text: bytes | str, name: str, fmt: str) -> tuple[list[ox.Quad], dict[
             parser = ox.parse(input=text, format=_OX_FORMATS[fmt], base_iri=base, rename_blank_nodes=True)
             return list(parser), dict(parser.prefixes)
         except SyntaxError as err:
-            with _quiet_literal_warnings():
+            with quiet_literal_warnings():
                 parse_bytes_into(Graph(), text, name, fmt)
             raise InputSyntaxError(name, f"{fmt} syntax error: {_ox_reason(err)}", err.lineno) from None
     graph = Graph()
-    with _quiet_literal_warnings():
+    with quiet_literal_warnings():
         parse_bytes_into(graph, text, name, fmt)
     quads = []
     for triple in graph:
@@ -331,7 +331,7 @@ def _ox_reason(err: SyntaxError) -> str:
 
 
 @contextmanager
-def _quiet_literal_warnings() -> Iterator[None]:
+def quiet_literal_warnings() -> Iterator[None]:
     """Keep rdflib from printing tracebacks for ill-typed literals (``"six weeks"^^xsd:duration``).
 
     Such a value is the user's to fix, and the shapes report it as a finding
