@@ -192,3 +192,16 @@ def test_the_query_guide_lists_every_stored_query():
     guide = (Path(__file__).parent.parent / "docs" / "queries.md").read_text(encoding="utf-8")
     for name in stored_query_names():
         assert f"| `{name}` |" in guide, f"docs/queries.md does not list {name}"
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_query_data_is_read_without_the_network(engine):
+    """--data files are read as policies are: a remote JSON-LD context is not fetched, a DOCTYPE is refused."""
+    inputs = Path(__file__).parent / "fixtures" / "inputs"
+    remote = run_rsf("query", "stated-links", "--data", str(inputs / "remote-context.jsonld"), "--engine", engine, "--format", "csv")
+    assert remote.returncode == 0, remote.stderr
+    assert "http://192.0.2.1/never-fetched/context.jsonld was not fetched" in remote.stderr
+    assert "urlopen" not in remote.stderr
+    doctype = run_rsf("query", "stated-links", "--data", str(inputs / "doctype.rdf"), "--engine", engine)
+    assert doctype.returncode == 2 and "DOCTYPE declaration is refused" in doctype.stderr
+    assert "Traceback" not in doctype.stderr

@@ -15,7 +15,8 @@ from .errors import InputSyntaxError, UsageError
 from .explain import resolve_term
 from .formats.rdf import report_graph
 from .ontology import load_ontology
-from .policy_input import expand_paths, parse_quads, quiet_literal_warnings
+from .oxterms import from_ox
+from .policy_input import expand_paths, quiet_literal_warnings, read_rdf
 from .output import write_atomic
 from .query_output import GRAPH_FORMATS, PREFIXES, TABULAR, render
 from .queries import StoredQuery, parse_header, stored_query, stored_query_names
@@ -115,33 +116,41 @@ def choose_engine(name: str, data: tuple[Path, ...]) -> str:
     return "oxigraph" if size > AUTO_OXIGRAPH_MB * 1024 * 1024 else "rdflib"
 
 
-def oxigraph_dataset(data: tuple[Path, ...]) -> OxigraphEngine:
+def _read_data(path: Path, warnings: list[str]) -> list[pyoxigraph.Quad]:
+    """One --data file, read as policies are (nothing fetched), its named graphs merged into the default graph."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputSyntaxError(path, f"cannot read the file: {err.strerror}") from None
+    quads, _ = read_rdf(data, str(path), guess_format(path), warnings)
+    return [pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in quads]
+
+
+def oxigraph_dataset(data: tuple[Path, ...], warnings: list[str] | None = None) -> OxigraphEngine:
     """The ontology and shapes plus the user's files, in a pyoxigraph store.
 
-    The files are parsed by pyoxigraph (rdflib for RDF/XML and JSON-LD), never
-    as an rdflib graph, so big data loads in seconds; named graphs are merged
-    into the default graph, as :func:`local_dataset` merges them.
+    The files never become an rdflib graph, so big data loads in seconds.
     """
     engine = OxigraphEngine(local_dataset(()))
     for path in data:
-        try:
-            text = path.read_bytes()
-        except OSError as err:
-            raise InputSyntaxError(path, f"cannot read the file: {err.strerror}") from None
-        quads, _ = parse_quads(text, str(path), guess_format(path))
-        engine.store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in quads)
+        engine.store.extend(_read_data(path, [] if warnings is None else warnings))
     return engine
 
 
-def local_dataset(data: tuple[Path, ...]) -> Graph:
-    """The ontology and shapes, plus the user's files, in one graph."""
+def local_dataset(data: tuple[Path, ...], warnings: list[str] | None = None) -> Graph:
+    """The ontology and shapes, plus the user's files, in one graph (named graphs merged).
+
+    The files are read as policies are: nothing is fetched from the network;
+    what was not fetched is said in ``warnings``.
+    """
     graph = Graph()
     for triple in load_ontology().graph:
         graph.add(triple)
     for triple in all_shapes():
         graph.add(triple)
     for path in data:
-        parse_into(graph, path)
+        for quad in _read_data(path, [] if warnings is None else warnings):
+            graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))  # type: ignore[arg-type]
     return graph
 
 
@@ -197,8 +206,14 @@ def register(cli: click.Group) -> None:
                 raise UsageError("--data is for local queries; load files into the endpoint with `rsf load`")
             engine = EndpointEngine(endpoint, timeout)
         else:
+            notes: list[str] = []
             with quiet_literal_warnings():  # an ill-typed literal in the data is not the query's problem
-                engine = oxigraph_dataset(data) if choose_engine(engine_name, data) == "oxigraph" else RdflibEngine(local_dataset(data))
+                if choose_engine(engine_name, data) == "oxigraph":
+                    engine = oxigraph_dataset(data, notes)
+                else:
+                    engine = RdflibEngine(local_dataset(data, notes))
+            for note in sorted(set(notes)):
+                click.echo(f"warning: {note}", err=True)
         with quiet_literal_warnings():
             result = engine.query(stored.text, bindings)
             chosen = fmt or ("turtle" if form in ("CONSTRUCT", "DESCRIBE") else "table")

@@ -253,15 +253,7 @@ def _read_one(source: str | GraphChunk, result: PolicyInput, max_mb: float, stdi
         raise InputError(f"{name}: over the input limit of {max_mb:g} MB; raise it with --max-size MB")
     if not data.strip():
         raise InputError(f"{name}: the file is empty; there is no policy to validate")
-    if fmt == "xml" and _DOCTYPE.search(data):
-        raise InputError(
-            f"{name}: RDF/XML with a DOCTYPE declaration is refused, because a DTD can pull in external "
-            "entities (files or URLs). Remove the <!DOCTYPE …> block and write the IRIs out in full."
-        )
-    text: bytes | str = data
-    if fmt == "json-ld":
-        text = _localise_jsonld(data, name, result.warnings)
-    quads, prefixes = parse_quads(text, name if source != STDIN else STDIN, fmt)
+    quads, prefixes = read_rdf(data, name if source != STDIN else STDIN, fmt, result.warnings)
     result.sources.append(name)
     _note_imports(quads, name, result.warnings)
     _note_collisions(quads, name, result.warnings)
@@ -277,6 +269,22 @@ def _read_one(source: str | GraphChunk, result: PolicyInput, max_mb: float, stdi
     result.store.extend(q if q.graph_name == ox.DefaultGraph() else ox.Quad(q.subject, q.predicate, q.object) for q in quads)
     known = set(result.prefixes)
     result.prefixes.extend(pair for pair in prefixes.items() if pair not in known)
+
+
+def read_rdf(data: bytes, name: str, fmt: str, warnings: list[str]) -> tuple[list[ox.Quad], dict[str, str]]:
+    """The quads and prefixes of one file's bytes, read safely: nothing is fetched from the network.
+
+    RDF/XML with a DOCTYPE is refused (a DTD can pull in external entities);
+    JSON-LD contexts are never fetched (ours is mapped to the shipped file,
+    others are dropped with a warning in ``warnings``).
+    """
+    if fmt == "xml" and _DOCTYPE.search(data):
+        raise InputError(
+            f"{name}: RDF/XML with a DOCTYPE declaration is refused, because a DTD can pull in external "
+            "entities (files or URLs). Remove the <!DOCTYPE …> block and write the IRIs out in full."
+        )
+    text = _localise_jsonld(data, name, warnings) if fmt == "json-ld" else data
+    return parse_quads(text, name, fmt)
 
 
 def parse_quads(text: bytes | str, name: str, fmt: str) -> tuple[list[ox.Quad], dict[str, str]]:
