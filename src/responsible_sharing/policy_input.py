@@ -100,8 +100,6 @@ class PolicyInput:
     @cached_property
     def namespace_manager(self) -> NamespaceManager:
         """Prefixes for showing IRIs, those of the files first."""
-        if "graph" in self.__dict__:
-            return self.graph.namespace_manager
         names = Graph()
         for prefix, namespace in self.prefixes:
             names.bind(prefix, namespace, override=False)

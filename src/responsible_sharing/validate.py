@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import chain, islice
@@ -222,19 +223,16 @@ def validate(
     work = ((batch, options, roles, access_model, shacl_engine) for batch in chain(first, batches))
     parts: list[tuple[list[PolicyReport], list[str], list[str]]] = []
     shared: dict[tuple, Profile] = {}
-    if jobs > 1 and len(first) > 1:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=engine) as pool:
+    parallel = jobs > 1 and len(first) > 1
+    with ProcessPoolExecutor(max_workers=jobs, initializer=engine) if parallel else nullcontext() as pool:
+        if pool is None:
+            results: Iterator[tuple] = ((item, _validate_batch(item)) for item in work)
+        else:
             results = _in_order(pool, _validate_batch, work, window=2 * jobs)
-            for (batch, *_), part in results:
-                parts.append((_share(part[0], shared), part[1], part[2]))
-                if progress:
-                    progress(_size(batch))
-    else:
-        for item in work:
-            part = _validate_batch(item)
-            parts.append((_share(part[0], shared), part[1], part[2]))
+        for (batch, *_), (reports, notes, sources) in results:
+            parts.append((_share(reports, shared), notes, sources))
             if progress:
-                progress(_size(item[0]))
+                progress(_size(batch))
     policies = [p for part in parts for p in part[0]]
     warnings = sorted({w for part in parts for w in part[1]})
     require_policies({p.policy: p for p in policies}, [s for part in parts for s in part[2]], warnings)
