@@ -32,7 +32,7 @@ from .qa import render_text as render_qa
 from .rdfio import FORMAT_BY_SUFFIX
 from .serialize import FORMATS as EXPORT_FORMATS
 from .store_validation import POLICY_GRAPHS, validate_store
-from .validate import BATCH_FILES, Report
+from .validate import BATCH_FILES, Report, engine
 from .validate import validate as run_validation
 
 
@@ -125,7 +125,7 @@ def explain(term: str, ontology_dir: Path | None, fmt: str) -> None:
     basis of every link (stated by the Framework, or this project's
     interpretation), and the obligations below it with who bears them.
     """
-    explanation = explain_term(load_ontology(ontology_dir).graph, term)
+    explanation = explain_term(load_ontology(ontology_dir).graph, term, shapes=engine().shapes)
     if fmt == "json":
         _emit(json.dumps(dataclasses.asdict(explanation), indent=2, sort_keys=True) + "\n", None)
     else:
@@ -186,6 +186,16 @@ per_graph_option = click.option(
     "any size is checked in bounded memory (the --max-size limit does not apply to them). Each named graph must "
     "hold whole policies, with its statements written together, as a store dump writes them.",
 )
+sources_option = click.option(
+    "--sources",
+    "source_layer",
+    type=click.Choice(["all", "framework"]),
+    default="all",
+    show_default=True,
+    help="Which texts the obligations come from. all: the Framework and the GA4GH policies that elaborate it "
+    "(Consent, Data Privacy and Security, Accountability, Data Access Committee Review Standards, Ethics Review "
+    "Recognition); framework: only what the Framework's own text asks. Each obligation left out says so in the profile.",
+)
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar (it only shows on a terminal anyway).")
 stdin_option = click.option(
     "--stdin-format",
@@ -198,8 +208,8 @@ stdin_option = click.option(
 
 def validation_options(command):  # type: ignore[no-untyped-def]
     """The options validate and coverage share: profile, input limits, batches, workers, engine."""
-    for option in reversed((role_option, access_option, size_option, stdin_option, jobs_option, batch_option,
-                            per_graph_option, shacl_engine_option, quiet_option)):
+    for option in reversed((role_option, access_option, sources_option, size_option, stdin_option, jobs_option,
+                            batch_option, per_graph_option, shacl_engine_option, quiet_option)):
         command = option(command)
     return command
 
@@ -249,6 +259,7 @@ def validate(
     fail_on: str,
     roles: tuple[str, ...],
     access_model: str | None,
+    source_layer: str,
     max_mb: float,
     stdin_format: str,
     jobs: int,
@@ -280,13 +291,13 @@ def validate(
             raise UsageError("give POLICY files or --endpoint, not both")
         report = validate_store(endpoint, store=store, prefix=graph_prefix, write_reports=not no_write_reports,
                                 batch_graphs=batch_files, jobs=jobs, shacl_engine=shacl_engine, roles=list(roles),
-                                access_model=access_model)
+                                access_model=access_model, source_layer=source_layer)
     elif not policies:
         raise UsageError("give at least one POLICY (a file, a folder or - for standard input), or --endpoint URL")
     else:
         report = _run_with_progress(list(policies), quiet, roles=list(roles), access_model=access_model, max_mb=max_mb,
                                     stdin_format=stdin_format, jobs=jobs, batch_files=batch_files, per_graph=per_graph,
-                                    shacl_engine=shacl_engine)
+                                    shacl_engine=shacl_engine, source_layer=source_layer)
     if fmt == "text":
         use_colour = color if color is not None else (output is None and sys.stdout.isatty())
         _emit(render_text_report(report, color=use_colour), output)
@@ -312,6 +323,7 @@ def coverage(
     output: Path | None,
     roles: tuple[str, ...],
     access_model: str | None,
+    source_layer: str,
     max_mb: float,
     stdin_format: str,
     jobs: int,
@@ -328,7 +340,8 @@ def coverage(
     applies. Exit 0 (a coverage table is not a verdict); 2 for unreadable input.
     """
     report = _run_with_progress(list(policies), quiet, roles=list(roles), access_model=access_model, max_mb=max_mb,
-                                stdin_format=stdin_format, jobs=jobs, batch_files=batch_files, per_graph=per_graph, shacl_engine=shacl_engine)
+                                stdin_format=stdin_format, jobs=jobs, batch_files=batch_files, per_graph=per_graph,
+                                shacl_engine=shacl_engine, source_layer=source_layer)
     items = policy_coverage(report)
     _emit(render_coverage_json(items) if fmt == "json" else render_coverage_table(items), output)
     for warning in report.warnings:

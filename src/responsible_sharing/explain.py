@@ -3,7 +3,10 @@
 For any term: its definition and source. Going up: the chain through core
 elements and principles to the human rights (and the provisions that carry
 them), each link with its basis. Going down: the obligations below the term
-and who bears them. Every fact comes from a stored query in ``queries/``.
+and who bears them. For an obligation also: the clauses it is stated in and
+their layer (the Framework or a GA4GH policy), its bearers, the shapes that
+check it and when a policy's profile leaves it out. The chain comes from
+stored queries in ``queries/``; an obligation's own facts from its trace.
 """
 
 from __future__ import annotations
@@ -12,17 +15,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDFS, SH, SKOS
 
 from . import queries
 from .errors import UnknownTermError
 from .ontology import term_name
+from .trace import FRAMEWORK_LAYER, Statement, build_traces
 
 RSF = "https://w3id.org/rsf/"
 NO_BASIS = "basis not recorded"
 
 #: links that the chain, right or obligation sections already show
-_SHOWN_IN_CHAIN = ("serves", "groundedIn", "derivesFrom", "recognisedIn", "guidedBy", "bearer")
+_SHOWN_IN_CHAIN = ("serves", "upholds", "groundedIn", "derivesFrom", "recognisedIn", "guidedBy", "bearer", "statedIn")
+
+#: how a report and explain name a source layer
+LAYER_NAMES = {FRAMEWORK_LAYER: "the Framework", "ga4gh-policies": "GA4GH policies elaborating the Framework"}
 
 
 def _label(graph: Graph, node: object) -> str:
@@ -51,8 +58,22 @@ class Chain:
     serves_rank: str
     serves_note: str
     right: str
+    upholds_basis: str
+    upholds_note: str
     grounded_basis: str
     grounded_note: str
+
+
+@dataclass
+class ObligationFacts:
+    """What only an obligation has: where it is stated, who bears it, what checks it, when it is left out."""
+
+    layer: str
+    statements: list[Statement]
+    bearers: list[str]
+    shapes: list[str]
+    #: why a policy's profile leaves the obligation out, one entry per circumstance
+    dropped_when: list[str]
 
 
 @dataclass
@@ -82,6 +103,7 @@ class Explanation:
     #: (framework, right, basis) for the rights the Framework says guide it as a whole
     guiding_rights: list[tuple[str, str, str]]
     names: dict[str, str]
+    obligation: ObligationFacts | None = None
 
 
 def resolve_term(graph: Graph, needle: str) -> tuple[URIRef, URIRef]:
@@ -98,7 +120,8 @@ def resolve_term(graph: Graph, needle: str) -> tuple[URIRef, URIRef]:
     return found[0], min(row.type for row in rows)
 
 
-def explain(graph: Graph, needle: str) -> Explanation:
+def explain(graph: Graph, needle: str, shapes: Graph | None = None) -> Explanation:
+    """Explain the term ``needle`` names; ``shapes`` (the policy shapes) lets an obligation list what checks it."""
     term, term_class = resolve_term(graph, needle)
     kind = str(term_class).removeprefix(RSF)
 
@@ -124,6 +147,8 @@ def explain(graph: Graph, needle: str) -> Explanation:
             serves_rank=str(r.servesRank or ""),
             serves_note=str(r.servesNote or ""),
             right=str(r.right),
+            upholds_basis=basis_text(r.upholdsBasis) if r.element is not None else "",
+            upholds_note=str(r.upholdsNote or ""),
             grounded_basis=basis_text(r.groundedBasis),
             grounded_note=str(r.groundedNote or ""),
         )
@@ -172,6 +197,25 @@ def explain(graph: Graph, needle: str) -> Explanation:
         obligations=sorted(obligations.values(), key=lambda o: _notation_key(o.notation)),
         guiding_rights=guiding,
         names=names,
+        obligation=_obligation_facts(graph, term, shapes) if kind == "Obligation" else None,
+    )
+
+
+def _obligation_facts(graph: Graph, term: URIRef, shapes: Graph | None) -> ObligationFacts:
+    trace = build_traces(graph)[str(term)]
+    dropped = [f"the issuer holds none of its bearer roles ({', '.join(b.label for b in trace.bearers)})"]
+    for model, why in sorted(trace.inapplicable_under.items()):
+        dropped.append(f"the access model is {_label(graph, model)}: {why}")
+    if trace.layer != FRAMEWORK_LAYER:
+        dropped.append("only the Framework's own text is checked (--sources framework): no clause of the Framework states it")
+    checking = sorted(str(s) for s in shapes.subjects(URIRef(f"{RSF}checks"), term)) if shapes is not None else []
+    return ObligationFacts(
+        layer=trace.layer,
+        statements=list(trace.statements),
+        bearers=[b.label for b in trace.bearers],
+        shapes=[f"{s} ({shapes.value(URIRef(s), SH.name)})" if shapes.value(URIRef(s), SH.name) else s
+                for s in checking] if shapes is not None else [],
+        dropped_when=dropped,
     )
 
 
@@ -200,6 +244,8 @@ def render_text(ex: Explanation) -> str:
             out.append(f"  {link.property} -> {link.other_name}{basis}")
         out.append("")
 
+    if ex.obligation is not None:
+        out += _render_obligation(ex.obligation)
     if ex.chains:
         out += _render_chains(ex)
     elif ex.kind == "HumanRight":
@@ -249,15 +295,40 @@ def _render_chains(ex: Explanation) -> list[str]:
                 inner = indent
             for chain in sorted(chains, key=lambda c: n[c.right]):
                 carried = ", ".join(ex.provisions.get(chain.right, []))
-                out.append(f"{inner}grounded in {n[chain.right]} ({carried})  [{chain.grounded_basis}]")
-                if chain.grounded_note:
-                    out.append(f"{inner}  why: {chain.grounded_note}")
+                if element:
+                    out.append(f"{inner}upholds {n[chain.right]} ({carried})  [{chain.upholds_basis}]")
+                    if chain.upholds_note:
+                        out.append(f"{inner}  why: {chain.upholds_note}")
+                    out.append(f"{inner}  (the principle is grounded in it: {chain.grounded_basis})")
+                else:
+                    out.append(f"{inner}grounded in {n[chain.right]} ({carried})  [{chain.grounded_basis}]")
+                    if chain.grounded_note:
+                        out.append(f"{inner}  why: {chain.grounded_note}")
+    if ex.kind == "CoreElement":
+        for link in ex.links:
+            if link.direction == "out" and link.property == "serves" and link.other not in by_element.get(ex.iri, {}):
+                out.append(f"  serves {link.other_name}  [{link.basis}]; no right of this element's goes through it")
     out.append("")
     if ex.guiding_rights:
         out.append("What the Framework itself states: it is guided, as a whole, by")
         for _framework, right, basis in ex.guiding_rights:
             out.append(f"  {right}  [{basis}]")
         out.append("")
+    return out
+
+
+def _render_obligation(facts: ObligationFacts) -> list[str]:
+    out = [f"Layer: {LAYER_NAMES.get(facts.layer, facts.layer)}", "Stated in:"]
+    for statement in facts.statements:
+        out.append(f"  {statement.citation}  [{statement.notation}]")
+    if not facts.statements:
+        out.append("  (no clause recorded)")
+    out += ["", "Borne by: " + ", ".join(facts.bearers), ""]
+    out.append("Checked by:")
+    out += [f"  {shape}" for shape in facts.shapes] or ["  (no shape: not machine-checkable)"]
+    out += ["", "Left out of a policy's profile when:"]
+    out += [f"  {reason}" for reason in facts.dropped_when]
+    out.append("")
     return out
 
 
@@ -268,12 +339,14 @@ def _render_right(ex: Explanation) -> list[str]:
             out.append(f"  {link.other_name}  [{link.basis}]")
             if link.note:
                 out.append(f"    why: {link.note}")
-    out += ["", "Principles grounded in this right:"]
-    for link in ex.links:
-        if link.direction == "in" and link.property == "groundedIn":
-            out.append(f"  {link.other_name}  [{link.basis}]")
-            if link.note:
-                out.append(f"    why: {link.note}")
+    for prop, heading in (("groundedIn", "Principles grounded in this right:"),
+                          ("upholds", "Core elements that uphold this right:")):
+        out += ["", heading]
+        for link in ex.links:
+            if link.direction == "in" and link.property == prop:
+                out.append(f"  {link.other_name}  [{link.basis}]")
+                if link.note:
+                    out.append(f"    why: {link.note}")
     guided = [link for link in ex.links if link.direction == "in" and link.property == "guidedBy"]
     if guided:
         out += ["", "Named by the Framework as a guiding right:"]

@@ -13,6 +13,10 @@ user can override on the command line:
   organisation is that organisation's to meet; the policy is checked for
   naming the delegate instead (O-CE2-10).
 
+The user also chooses the source layer: by default the obligations stated in
+the Framework and in the GA4GH policies that elaborate it; with
+``source_layer="framework"`` only those a clause of the Framework itself states.
+
 All of this is read from the ontology; adding a role or a rule needs no
 Python change.
 """
@@ -30,7 +34,7 @@ from rdflib.term import Node
 
 from .errors import UsageError
 from .namespaces import RSF
-from .trace import ObligationTrace, Term, term
+from .trace import FRAMEWORK_LAYER, ObligationTrace, Term, term
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class Profile:
     excluded: dict[str, str] = field(default_factory=dict)
     #: obligation IRI -> name of the organisation it is delegated to
     delegated: dict[str, str] = field(default_factory=dict)
+    #: "all" (the Framework and the GA4GH policies) or "framework" (the Framework's own text only)
+    source_layer: str = "all"
 
     def summary(self) -> str:
         roles = ", ".join(r.label for r in self.roles) if self.roles else "all roles (none stated)"
@@ -88,8 +94,12 @@ def build_profile(
     *,
     roles: list[URIRef] | None = None,
     access_model: URIRef | None = None,
+    source_layer: str = "all",
 ) -> Profile:
-    """The profile of ``policy`` in ``data``; ``roles`` / ``access_model`` override what it states."""
+    """The profile of ``policy`` in ``data``; ``roles`` / ``access_model`` override what it states.
+
+    With ``source_layer="framework"`` an obligation stated only in GA4GH policies is left out.
+    """
     if roles:
         role_nodes, roles_from = set(roles), "option"
     else:
@@ -116,7 +126,10 @@ def build_profile(
     excluded: dict[str, str] = {}
     for iri, trace in traces.items():  # in notation order (build_traces)
         bearers = {b.iri for b in trace.bearers}
-        if role_iris and not bearers & role_iris:
+        if source_layer == FRAMEWORK_LAYER and trace.layer != FRAMEWORK_LAYER:
+            stated = "; ".join(s.citation for s in trace.statements)
+            excluded[iri] = f"stated only in the GA4GH policies ({stated}), not in the Framework itself (--sources framework)"
+        elif role_iris and not bearers & role_iris:
             excluded[iri] = "borne by " + ", ".join(b.label for b in trace.bearers)
         elif model is not None and str(model) in trace.inapplicable_under:
             excluded[iri] = f"does not arise under {_term(ontology, model).label}: {trace.inapplicable_under[str(model)]}"
@@ -132,4 +145,5 @@ def build_profile(
         applicable=tuple(applicable),
         excluded=excluded,
         delegated={k: v for k, v in delegated.items() if k in traces},
+        source_layer=source_layer,
     )

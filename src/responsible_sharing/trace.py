@@ -3,7 +3,9 @@
 Built once from the ontology graph, so that every validation finding can
 carry its trace (obligation -> core element -> principle -> right, with the
 instrument and article that recognise the right, and the roles that bear the
-obligation) without a query per finding. The same chain is what the stored
+obligation) without a query per finding. The rights are those the core element
+upholds (``rsf:upholds``, each through a principle it serves), not every right
+of every principle it serves: that is what tells elements apart. The same chain is what the stored
 query ``obligation-to-right`` returns; a test checks that they agree.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
@@ -56,6 +58,29 @@ class Right:
         return "; ".join(f"{p.instrument} {p.article}" for p in self.provisions)
 
 
+#: source layers: the Framework's own text, or the GA4GH policies that elaborate it
+FRAMEWORK_LAYER = "framework"
+POLICIES_LAYER = "ga4gh-policies"
+SOURCE_LAYERS = (FRAMEWORK_LAYER, POLICIES_LAYER)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A clause an obligation is stated in, and the document it belongs to."""
+
+    clause: str
+    notation: str
+    locator: str
+    document: str
+    document_name: str
+    layer: str
+
+    @property
+    def citation(self) -> str:
+        """Document and place, e.g. ``GA4GH Framework, Part IV, 1 Transparency, bullet 2``."""
+        return f"{self.document_name}, {self.locator}"
+
+
 @dataclass(frozen=True)
 class ObligationTrace:
     obligation: Term
@@ -65,8 +90,16 @@ class ObligationTrace:
     principles: tuple[Term, ...]
     rights: tuple[Right, ...]
     bearers: tuple[Term, ...]
+    statements: tuple[Statement, ...] = ()
     #: access model IRI -> why the obligation does not arise under it
     inapplicable_under: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def layer(self) -> str:
+        """The Framework layer if a clause of the Framework states the obligation, else the GA4GH-policies layer."""
+        if not self.statements or any(s.layer == FRAMEWORK_LAYER for s in self.statements):
+            return FRAMEWORK_LAYER
+        return POLICIES_LAYER
 
 
 def _text(graph: Graph, node: Node, prop: URIRef) -> str:
@@ -109,6 +142,24 @@ def _right(graph: Graph, node: Node) -> Right:
     return Right(str(node), _text(graph, node, SKOS.notation), _text(graph, node, RDFS.label), tuple(provisions))
 
 
+def _statements(graph: Graph, obligation: Node) -> tuple[Statement, ...]:
+    out = []
+    for clause in graph.objects(obligation, RSF.statedIn):
+        document = graph.value(clause, RSF.clauseOf)
+        framework = document is not None and (document, RDF.type, RSF.GovernanceFramework) in graph
+        out.append(
+            Statement(
+                clause=str(clause),
+                notation=_text(graph, clause, SKOS.notation),
+                locator=_text(graph, clause, RSF.locator),
+                document=str(document or ""),
+                document_name=_text(graph, document, RDFS.label) if document is not None else "",
+                layer=FRAMEWORK_LAYER if framework else POLICIES_LAYER,
+            )
+        )
+    return tuple(sorted(out, key=lambda s: (s.layer != FRAMEWORK_LAYER, s.document_name, natural_key(s.notation))))
+
+
 def _inapplicability(graph: Graph, obligation: Node) -> dict[str, str]:
     reasons: dict[str, str] = {}
     for model in graph.objects(obligation, RSF.inapplicableUnder):
@@ -126,12 +177,18 @@ def _inapplicability(graph: Graph, obligation: Node) -> dict[str, str]:
 
 
 def build_traces(graph: Graph) -> dict[str, ObligationTrace]:
-    """Every obligation in ``graph`` with its full chain, keyed by obligation IRI, in notation order."""
+    """Every obligation in ``graph`` with its full chain, keyed by obligation IRI, in notation order.
+
+    A retired obligation (``owl:deprecated true``) keeps its IRI in the ontology but is left out here,
+    so that no profile asks for it and no report cites it.
+    """
     traces: dict[str, ObligationTrace] = {}
     for obligation in graph.subjects(RDF.type, RSF.Obligation):
+        if (obligation, OWL.deprecated, Literal(True)) in graph:
+            continue
         elements = set(graph.objects(obligation, RSF.derivesFrom))
         principles = {p for e in elements for p in graph.objects(e, RSF.serves)}
-        rights = {r for p in principles for r in graph.objects(p, RSF.groundedIn)}
+        rights = {r for e in elements for r in graph.objects(e, RSF.upholds)}
         modality = graph.value(obligation, RSF.hasModality)
         traces[str(obligation)] = ObligationTrace(
             obligation=term(graph, obligation),
@@ -141,6 +198,7 @@ def build_traces(graph: Graph) -> dict[str, ObligationTrace]:
             principles=_terms(graph, principles),
             rights=tuple(sorted((_right(graph, r) for r in rights), key=lambda r: r.notation)),
             bearers=_terms(graph, set(graph.objects(obligation, RSF.bearer))),
+            statements=_statements(graph, obligation),
             inapplicable_under=_inapplicability(graph, obligation),
         )
     return dict(sorted(traces.items(), key=lambda kv: natural_key(kv[1].obligation.notation)))

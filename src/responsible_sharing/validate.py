@@ -200,6 +200,7 @@ def validate(
     progress: Callable[[int], None] | None = None,
     shacl_engine: str = "pyshacl",
     per_graph: bool = False,
+    source_layer: str = "all",
 ) -> Report:
     """Validate the policies in ``arguments`` (files, folders, ``-`` for stdin).
 
@@ -212,7 +213,9 @@ def validate(
     N-Quads and TriG files are read as a stream, ``batch_files`` named graphs
     per batch (see :func:`~responsible_sharing.policy_input.stream_graphs`).
     ``progress`` is called with the number of files (or graphs) done after
-    each batch. Raises an :class:`~responsible_sharing.errors.RsfError` for
+    each batch. ``source_layer`` is ``"all"`` (obligations stated in the
+    Framework or in the GA4GH policies) or ``"framework"`` (the Framework's
+    own text only). Raises an :class:`~responsible_sharing.errors.RsfError` for
     input that cannot be validated.
     """
     options: dict[str, object] = {"stdin_format": stdin_format, "require_policy": False}
@@ -220,7 +223,7 @@ def validate(
         options["max_mb"] = max_mb
     batches = _batches(arguments, batch_files, per_graph)
     first = list(islice(batches, 2))  # one batch is validated here: starting workers would cost more
-    work = ((batch, options, roles, access_model, shacl_engine) for batch in chain(first, batches))
+    work = ((batch, options, roles, access_model, shacl_engine, source_layer) for batch in chain(first, batches))
     parts: list[tuple[list[PolicyReport], list[str], list[str]]] = []
     shared: dict[tuple, Profile] = {}
     parallel = jobs > 1 and len(first) > 1
@@ -295,7 +298,7 @@ def _share(policies: list[PolicyReport], profiles: dict[tuple, Profile]) -> list
     for report in policies:
         prof = report.profile
         key = (prof.roles, prof.roles_from, prof.access_model, prof.access_model_from, prof.applicable,
-               tuple(prof.excluded.items()), tuple(prof.delegated.items()))
+               tuple(prof.excluded.items()), tuple(prof.delegated.items()), prof.source_layer)
         report.profile = profiles.setdefault(key, prof)
         report.findings = [f if f.trace is traces[f.trace.obligation.iri] else replace(f, trace=traces[f.trace.obligation.iri])
                            for f in report.findings]
@@ -303,13 +306,14 @@ def _share(policies: list[PolicyReport], profiles: dict[tuple, Profile]) -> list
 
 
 def _validate_batch(
-    item: tuple[Batch, dict, list[str] | None, str | None, str],
+    item: tuple[Batch, dict, list[str] | None, str | None, str, str],
 ) -> tuple[list[PolicyReport], list[str], list[str]]:
-    sources, options, roles, access_model, shacl_engine = item
+    sources, options, roles, access_model, shacl_engine, source_layer = item
     data = read_policies(sources, **options)  # type: ignore[arg-type]
     if not data.policies:
         return [], data.warnings, data.sources
-    report = validate_input(data, roles=roles, access_model=access_model, shacl_engine=shacl_engine)
+    report = validate_input(data, roles=roles, access_model=access_model, shacl_engine=shacl_engine,
+                            source_layer=source_layer)
     return report.policies, report.warnings, data.sources
 
 
@@ -406,7 +410,12 @@ SHACL_ENGINES: dict[str, Callable[[PolicyInput, dict[str, set[Node]]], list[RawR
 
 
 def validate_input(
-    data: PolicyInput, *, roles: list[str] | None = None, access_model: str | None = None, shacl_engine: str = "pyshacl"
+    data: PolicyInput,
+    *,
+    roles: list[str] | None = None,
+    access_model: str | None = None,
+    shacl_engine: str = "pyshacl",
+    source_layer: str = "all",
 ) -> Report:
     """Validate policies already read with :func:`read_policies`."""
     eng = engine()
@@ -418,7 +427,8 @@ def validate_input(
     for policy, origin in data.policies.items():
         if isinstance(policy, BNode):
             unnamed[origin.source] = unnamed.get(origin.source, 0) + 1
-        profile = build_profile(eng.ontology, eng.traces, data, policy, roles=role_iris, access_model=model_iri)
+        profile = build_profile(eng.ontology, eng.traces, data, policy, roles=role_iris, access_model=model_iri,
+                                source_layer=source_layer)
         ordinal = unnamed.get(origin.source, 0)
         reports[policy] = PolicyReport(_node_id(policy, origin, ordinal), _title(data, policy), origin, profile)
     targets: dict[str, set[Node]] = {}

@@ -12,8 +12,8 @@ from .. import __version__
 from ..trace import ObligationTrace, Term
 from ..validate import SEVERITIES, Finding, PolicyReport, Report
 
-SCHEMA_VERSION = "1.0"
-SCHEMA_IRI = "https://w3id.org/rsf/report-schema/1.0"
+SCHEMA_VERSION = "1.1"
+SCHEMA_IRI = "https://w3id.org/rsf/report-schema/1.1"
 
 
 def _term(t: Term) -> dict[str, str]:
@@ -24,7 +24,12 @@ def _term(t: Term) -> dict[str, str]:
 def trace_json(trace: ObligationTrace) -> dict[str, Any]:
     """The trace part of a finding, built once per obligation (the result is shared: do not change it)."""
     return {
-        "obligation": {**_term(trace.obligation), "modality": trace.modality},
+        "obligation": {
+            **_term(trace.obligation),
+            "modality": trace.modality,
+            "layer": trace.layer,
+            "stated_in": [asdict(s) for s in trace.statements],
+        },
         "core_elements": [_term(e) for e in trace.elements],
         "principles": [_term(p) for p in trace.principles],
         "rights": [
@@ -66,6 +71,7 @@ def policy_json(p: PolicyReport) -> dict[str, Any]:
             "roles_from": prof.roles_from,
             "access_model": _term(prof.access_model) if prof.access_model else None,
             "access_model_from": prof.access_model_from,
+            "sources": prof.source_layer,
             "applicable": list(prof.applicable),
             "excluded": [{"obligation": k, "reason": v} for k, v in sorted(prof.excluded.items())],
             "delegated": [{"obligation": k, "delegate": v} for k, v in sorted(prof.delegated.items())],
