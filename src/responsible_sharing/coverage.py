@@ -5,7 +5,9 @@ checking it reported anything, *open* otherwise; obligations no written
 policy can show are listed apart. A core element, principle or right is
 *addressed* when every applicable obligation resting on it is met, *partly*
 when some are, *not addressed* when none is, and *not asked* when none
-applies to this profile.
+applies to this profile. The same standing is given per source layer (the
+Framework, the GA4GH policies), and each open obligation names the clauses it
+is stated in.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .trace import ObligationTrace, Term, natural_key
+from .trace import SOURCE_LAYERS, ObligationTrace, Term, natural_key
 from .validate import SEVERITIES, PolicyReport, Report
 
 
@@ -33,8 +35,11 @@ class PolicyCoverage:
     elements: tuple[Standing, ...]
     principles: tuple[Standing, ...]
     rights: tuple[Standing, ...]
+    layers: tuple[Standing, ...]
     #: obligation notation -> worst severity found
     open_obligations: dict[str, str]
+    #: obligation notation -> (layer, the citations of the clauses it is stated in)
+    open_sources: dict[str, tuple[str, tuple[str, ...]]]
     not_checkable: tuple[str, ...]
 
 
@@ -70,6 +75,8 @@ def policy_coverage(report: PolicyReport, traces: dict[str, ObligationTrace]) ->
     by_element: dict[str, list[ObligationTrace]] = {}
     by_principle: dict[str, list[ObligationTrace]] = {}
     by_right: dict[str, list[ObligationTrace]] = {}
+    layers = {layer: Term(LAYER_IRIS[layer], layer, LAYER_LABELS[layer]) for layer in SOURCE_LAYERS}
+    by_layer: dict[str, list[ObligationTrace]] = {}
     for t in traces.values():  # every term appears, asked or not
         for e in t.elements:
             elements[e.iri] = e
@@ -84,6 +91,7 @@ def policy_coverage(report: PolicyReport, traces: dict[str, ObligationTrace]) ->
             by_principle.setdefault(p.iri, []).append(t)
         for r in t.rights:
             by_right.setdefault(r.iri, []).append(t)
+        by_layer.setdefault(t.layer, []).append(t)
 
     def ordered(terms: dict[str, Term]) -> dict[str, Term]:
         return dict(sorted(terms.items(), key=lambda kv: natural_key(kv[1].notation or kv[1].label)))
@@ -94,9 +102,17 @@ def policy_coverage(report: PolicyReport, traces: dict[str, ObligationTrace]) ->
         elements=_standings(ordered(elements), by_element, worst),
         principles=_standings(ordered(principles), by_principle, worst),
         rights=_standings(ordered(rights), by_right, worst),
+        layers=_standings(layers, by_layer, worst),
+        open_sources={traces[i].obligation.notation: (traces[i].layer, tuple(s.citation for s in traces[i].statements))
+                      for i in worst},
         open_obligations={traces[i].obligation.notation: s for i, s in sorted(worst.items(), key=lambda kv: natural_key(traces[kv[0]].obligation.notation))},
         not_checkable=tuple(sorted(t.obligation.notation for t in applicable if not t.machine_checkable)),
     )
+
+
+#: how the coverage table names a source layer, and the ontology term that stands for it
+LAYER_LABELS = {"framework": "the Framework", "ga4gh-policies": "GA4GH policies"}
+LAYER_IRIS = {"framework": "https://w3id.org/rsf/GA4GHFramework", "ga4gh-policies": "https://w3id.org/rsf/GA4GHPolicy"}
 
 
 def coverage(report: Report) -> list[PolicyCoverage]:
@@ -107,7 +123,8 @@ def render_table(items: list[PolicyCoverage]) -> str:
     out: list[str] = []
     for c in items:
         out.append(f"Policy {c.title + ' ' if c.title else ''}<{c.policy}>")
-        for heading, rows in (("Core elements", c.elements), ("Principles", c.principles), ("Rights", c.rights)):
+        for heading, rows in (("Core elements", c.elements), ("Principles", c.principles), ("Rights", c.rights),
+                              ("Sources", c.layers)):
             out.append("")
             width = max(len(s.term.name) for s in rows)
             out.append(f"  {heading:<{width}}  {'status':<13}  met  open")
@@ -115,7 +132,10 @@ def render_table(items: list[PolicyCoverage]) -> str:
                 out.append(f"  {s.term.name:<{width}}  {s.status:<13}  {len(s.met):>3}  {len(s.open):>4}")
         out.append("")
         if c.open_obligations:
-            out.append("  Open obligations: " + ", ".join(f"{k} ({v})" for k, v in c.open_obligations.items()))
+            out.append("  Open obligations:")
+            for notation, severity in c.open_obligations.items():
+                layer, citations = c.open_sources[notation]
+                out.append(f"    {notation:<10} {severity:<9} {LAYER_LABELS[layer]}: {'; '.join(citations)}")
         else:
             out.append("  Open obligations: none")
         if c.not_checkable:
@@ -137,9 +157,11 @@ def render_json(items: list[PolicyCoverage]) -> str:
             "core_elements": [_standing_json(s) for s in c.elements],
             "principles": [_standing_json(s) for s in c.principles],
             "rights": [_standing_json(s) for s in c.rights],
-            "open_obligations": [{"obligation": k, "severity": v} for k, v in c.open_obligations.items()],
+            "sources": [_standing_json(s) for s in c.layers],
+            "open_obligations": [{"obligation": k, "severity": v, "layer": c.open_sources[k][0],
+                                  "stated_in": list(c.open_sources[k][1])} for k, v in c.open_obligations.items()],
             "not_machine_checkable": list(c.not_checkable),
         }
         for c in items
     ]
-    return json.dumps({"coverage_version": "1.0", "policies": data}, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps({"coverage_version": "1.1", "policies": data}, indent=2, ensure_ascii=False) + "\n"
