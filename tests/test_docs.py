@@ -1,7 +1,9 @@
-"""The policy guide's minimal example does what the guide says it does."""
+"""The guides do what they say: the policy guide's minimal example, and the
+reports guide's account of what a finding means."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -60,3 +62,28 @@ def test_the_guide_profile_table_counts_what_the_profiles_ask():
         profile = build_profile(eng.ontology, eng.traces, Graph(), URIRef("urn:x"), roles=role_iris, access_model=model_iri)
         assert len(profile.applicable) == int(obligations), (who, model)
         assert sum(shapes_of.get(o, 0) for o in profile.applicable) == int(checks), (who, model)
+
+
+REPORTS_GUIDE = Path(__file__).parent.parent / "docs" / "reports.md"
+
+
+def test_reports_guide_says_what_a_finding_means_as_the_reports_do():
+    from responsible_sharing.formats import RENDERERS
+
+    text = REPORTS_GUIDE.read_text(encoding="utf-8")
+    section = text.split("## What a finding means\n", 1)[1].split("\n## ", 1)[0]
+    for phrase in ("**policy document**", "not a verdict", "non-binding good practice", "in proportion to"):
+        assert phrase in section
+    quoted = " ".join(line.removeprefix("> ").strip() for line in section.splitlines() if line.startswith(">"))
+    rows = re.findall(r"^\| (must|should|may)[^|]*\| `sh:(\w+)` \| `(\w+)` \| ([a-z ]+) \| `(\w+)` \|$", section, re.M)
+    assert [row[0] for row in rows] == ["must", "should", "may"]
+
+    fixture = Path(__file__).parent / "fixtures" / "reports" / "funder-info.ttl"
+    report = validate([str(fixture)])
+    printed = RENDERERS["text"](report).decode("utf-8").splitlines()
+    assert printed[-1] == quoted  # the sentence the text report ends with
+    levels = json.loads(RENDERERS["sarif"](report))["runs"][0]["tool"]["driver"]["fullDescription"]["text"]
+    for modality, shacl, severity, words, level in rows:
+        assert shacl == severity.capitalize()
+        assert f"{severity} = {words} ({modality})" in printed[-2]
+        assert f"{level} = {words} ({modality})" in levels

@@ -51,6 +51,22 @@ CE7_RIGHTS = {RSF.RightToScience, RSF.RightToProceduralFairness, RSF.RightToAuth
 
 SARIF_LEVEL = {"violation": "error", "warning": "warning", "info": "note"}
 
+#: What a finding means (issue 10, item 3): about the policy document, not a
+#: compliance verdict. These are the phrases the reports were designed to say.
+MEANING_PHRASES = (
+    "A finding means the policy document does not state what the GA4GH Framework, or a GA4GH policy built on it, expects",
+    "not a verdict on whether the organisation complies",
+)
+#: the plain words beside each SHACL severity, and the modality each stands for
+PLAIN_WORDS = {
+    "violation": "required statement missing",
+    "warning": "recommended statement missing",
+    "info": "good practice not stated",
+}
+MODALITY = {"violation": "must", "warning": "should", "info": "may"}
+#: what every SARIF rule's description and help end with
+SARIF_ABOUT = "The result concerns what the policy document states, not whether the organisation complies."
+
 #: name -> the files validated together
 INPUTS = {
     "researcher": [REPORTS / "researcher-violations.ttl"],
@@ -391,7 +407,7 @@ def _text_findings(text: str) -> list[tuple[str, str]]:
             group, in_group_header, block = [line], True, None
         elif in_group_header and line.startswith("              -> "):
             group.append(line)
-        elif re.match(r"^    (VIOLATION|WARNING|INFO)  ", line):
+        elif re.match(r"^    (VIOLATION|WARNING|INFO) \(", line):
             in_group_header = False
             block = [line]
             found.append((block, group))
@@ -415,7 +431,7 @@ def test_every_finding_names_its_rights_in_every_format(reports, name):
     text = _text_findings(RENDERERS["text"](report).decode("utf-8"))
     assert len(text) == len(findings)
     for (block, rights_text), f in zip(text, findings):
-        assert block.startswith(f"    {f.severity.upper()}  {f.trace.obligation.notation} ")
+        assert block.startswith(f"    {f.severity.upper()} ({PLAIN_WORDS[f.severity]})  {f.trace.obligation.notation} ")
         assert f"shape: rsfsh:{f.shape.removeprefix(str(RSFSH))}" in block
         for r in f.trace.rights:
             assert f"-> {r.label} ({r.citation})" in rights_text, (f.shape, r.label)
@@ -447,6 +463,113 @@ def test_o_ce5_03_names_the_right_to_privacy_everywhere(reports):
     message = json.loads(RENDERERS["sarif"](report))["runs"][0]["results"][0]["message"]["text"]
     assert message.startswith("The policy does not forbid recipients to try to re-identify people in the data.")
     assert "right to privacy (ICCPR 17; UDHR 12)" in message
+
+
+# ---------------------------------------------------------------------------
+# What a finding means: said in every report a person reads, on real examples
+# run through the `rsf validate` command (in this process)
+
+#: a clinical laboratory with violations and a warning, a funder with a warning and an info
+EXAMPLES = ["examples/clinical-laboratory-policy.ttl", "examples/funder-data-sharing-policy.ttl"]
+
+
+@pytest.fixture(scope="module")
+def example_outputs(_at_root, tmp_path_factory) -> dict[str, str]:
+    from click.testing import CliRunner
+
+    from responsible_sharing.cli import cli
+
+    out = tmp_path_factory.mktemp("meaning")
+    written = {}
+    for fmt in ("json", "text", "html", "sarif"):
+        target = out / f"report.{fmt}"
+        result = CliRunner().invoke(
+            cli, ["validate", *EXAMPLES, "--format", fmt, "-o", str(target), "--fail-on", "none", "--jobs", "1"],
+        )
+        assert result.exit_code == 0, (result.output, result.exception)
+        written[fmt] = target.read_text(encoding="utf-8")
+    return written
+
+
+def _example_findings(outputs: dict[str, str]) -> list[dict]:
+    findings = [f for p in json.loads(outputs["json"])["policies"] for f in p["findings"]]
+    assert findings, "the examples give no finding to read"
+    return findings
+
+
+def test_json_keeps_the_standard_severities(example_outputs):
+    findings = _example_findings(example_outputs)
+    assert {f["severity"] for f in findings} <= set(PLAIN_WORDS)
+    assert not any(words in example_outputs["json"] for words in PLAIN_WORDS.values())
+
+
+def test_text_report_says_what_a_finding_means(example_outputs):
+    text = example_outputs["text"]
+    lines = text.splitlines()
+    meaning = [line for line in lines if MEANING_PHRASES[0] in line]
+    assert len(meaning) == 1 and MEANING_PHRASES[1] in meaning[0]
+    legend = ("Severities: violation = required statement missing (must); warning = recommended statement missing "
+              "(should); info = good practice not stated (may).")
+    assert legend in lines
+    # the footer: totals, severities in plain words, what a finding means
+    assert lines[-3].startswith("Summary: 2 policies; ") and lines[-2] == legend and lines[-1] == meaning[0]
+    for f in _example_findings(example_outputs):
+        tag = f"    {f['severity'].upper()} ({PLAIN_WORDS[f['severity']]})  {f['obligation']['notation']} "
+        assert any(line.startswith(tag) for line in lines), tag
+        assert f"[{f['obligation']['modality']}]" in text
+
+
+def test_html_report_says_what_a_finding_means_near_the_top(example_outputs):
+    page = example_outputs["html"]
+    top = html.unescape(page.split("<h2>", 1)[0])
+    assert "About the findings." in top
+    for phrase in MEANING_PHRASES:
+        assert phrase in top
+    assert "non-binding good practice" in top
+    for severity, words in PLAIN_WORDS.items():
+        assert f"<code>sh:{severity.capitalize()}</code>)</td><td>{words}</td><td>{MODALITY[severity]}</td>" in top
+    findings = _example_findings(example_outputs)
+    divs = re.findall(r"<div class='finding (\w+)'><h3>(.*?)</h3>", page)
+    assert [severity for severity, _ in divs] == [f["severity"] for f in findings]
+    for (severity, heading), f in zip(divs, findings):
+        assert f"({PLAIN_WORDS[severity]})</span> {f['obligation']['notation']} " in heading
+
+
+def test_sarif_says_a_result_concerns_the_policy_document(example_outputs, sarif_validator):
+    data = json.loads(example_outputs["sarif"])
+    assert _errors(sarif_validator, data) == []
+    (run,) = data["runs"]
+    driver = run["tool"]["driver"]["fullDescription"]["text"]
+    for phrase in MEANING_PHRASES:
+        assert phrase in driver
+    for severity, words in PLAIN_WORDS.items():
+        assert f"{SARIF_LEVEL[severity]} = {words} ({MODALITY[severity]})" in driver
+    findings = _example_findings(example_outputs)
+    assert [r["level"] for r in run["results"]] == [SARIF_LEVEL[f["severity"]] for f in findings]
+    assert {r["level"] for r in run["results"]} <= {"error", "warning", "note"}
+    plain_by_level = {SARIF_LEVEL[s]: (words, MODALITY[s]) for s, words in PLAIN_WORDS.items()}
+    for rule in driver_rules(run):
+        level = rule["defaultConfiguration"]["level"]
+        words, modality = plain_by_level[level]
+        assert rule["fullDescription"]["text"].endswith(SARIF_ABOUT)
+        assert rule["help"]["text"].startswith(f"Level {level}: {words} (modality: {modality}). Fix: ")
+        assert rule["help"]["text"].endswith(SARIF_ABOUT)
+
+
+def driver_rules(run: dict) -> list[dict]:
+    rules = run["tool"]["driver"]["rules"]
+    assert rules
+    return rules
+
+
+def test_a_clean_report_still_says_what_a_finding_means(reports):
+    text = RENDERERS["text"](reports["clean"]).decode("utf-8")
+    assert "No findings: the policy states every applicable obligation that a written policy can show." in text
+    assert text.splitlines()[-1].startswith(MEANING_PHRASES[0])
+    page = html.unescape(RENDERERS["html"](reports["clean"]).decode("utf-8"))
+    assert all(phrase in page for phrase in MEANING_PHRASES)
+    driver = json.loads(RENDERERS["sarif"](reports["clean"]))["runs"][0]["tool"]["driver"]
+    assert driver["rules"] == [] and MEANING_PHRASES[1] in driver["fullDescription"]["text"]
 
 
 # ---------------------------------------------------------------------------

@@ -31,6 +31,9 @@ def test_findings_exit_1_and_name_the_right():
     assert "right to privacy (ICCPR 17; UDHR 12)" in result.stdout
     assert "O-CE5-07" in result.stdout
     assert "profile: issuer role data custodian (policy); access model controlled access (policy)" in result.stdout
+    # a finding is about the policy document, with plain words beside the SHACL severity
+    assert "VIOLATION (required statement missing)  O-CE5-07" in result.stdout
+    assert "not a verdict on whether the organisation complies" in result.stdout
 
 
 def test_fail_on_none_exits_0_with_findings_still_reported():

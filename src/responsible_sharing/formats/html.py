@@ -7,7 +7,7 @@ from html import escape
 
 from .. import __version__
 from ..validate import SEVERITIES, PolicyReport, Report
-from .text import chain
+from .text import MEANING, MODALITY, NON_BINDING, PLAIN, chain
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
@@ -18,6 +18,7 @@ td,th{border:1px solid #ccc;padding:.25rem .6rem;text-align:left}th{background:#
 .finding{border-left:4px solid #ccc;padding:.3rem .8rem;margin:.8rem 0}
 .finding.violation{border-color:#a40000}.finding.warning{border-color:#c88a00}.finding.info{border-color:#00809f}
 .meta{color:#555;font-size:.9rem}code{background:#f5f5f5;padding:0 .2rem}
+.meaning{background:#f6f6f6;border:1px solid #ddd;padding:.5rem .8rem}.plain{font-weight:normal}
 """
 
 
@@ -27,7 +28,7 @@ def _summary(p: PolicyReport) -> str:
         key = f.trace.elements[0].name if f.trace.elements else "(none)"
         rows.setdefault(key, dict.fromkeys(SEVERITIES, 0))[f.severity] += 1
     if not rows:
-        return "<p>No findings: every applicable obligation that a policy can show is met.</p>"
+        return "<p>No findings: the policy states every applicable obligation that a written policy can show.</p>"
     head = "<tr><th>Core element</th>" + "".join(f"<th>{s.capitalize()}s</th>" for s in SEVERITIES) + "</tr>"
     body = "".join(
         f"<tr><td>{escape(k)}</td>" + "".join(f"<td>{v[s]}</td>" for s in SEVERITIES) + "</tr>" for k, v in rows.items()
@@ -55,13 +56,27 @@ def _policy(p: PolicyReport) -> str:
             detail += f" (value <code>{escape(f.value)}</code>)"
         out.append(
             f"<div class='finding {f.severity}'><h3><span class='{f.severity}'>{f.severity.upper()}</span> "
-            f"{escape(ob.notation)} {escape(ob.label)}</h3><p>{escape(f.message)}</p>"
+            f"<span class='plain'>({PLAIN[f.severity]})</span> {escape(ob.notation)} {escape(ob.label)}</h3><p>{escape(f.message)}</p>"
             f"<p class='meta'>{detail}</p><p><strong>Fix:</strong> {escape(f.fix)}</p>"
             f"<p class='meta'><strong>Why:</strong> {why}<br><strong>Borne by:</strong> "
             f"{escape(', '.join(b.label for b in f.trace.bearers))}<br><strong>Shape:</strong> "
             f"<code>{escape(f.shape)}</code></p></div>"
         )
     return "\n".join(out)
+
+
+def _meaning() -> str:
+    """What a finding means, and the plain words for each severity, near the top of the page."""
+    rows = "".join(
+        f"<tr><td><span class='{s}'>{s.upper()}</span> (<code>sh:{s.capitalize()}</code>)</td>"
+        f"<td>{PLAIN[s]}</td><td>{MODALITY[s]}</td></tr>"
+        for s in SEVERITIES
+    )
+    return (
+        f"<div class='meaning'><p><strong>About the findings.</strong> {escape(MEANING)} {escape(NON_BINDING)}</p>"
+        "<table><tr><th>Severity (SHACL)</th><th>In plain words</th><th>The texts say</th></tr>"
+        f"{rows}</table></div>"
+    )
 
 
 def render(report: Report) -> bytes:
@@ -76,6 +91,7 @@ def render(report: Report) -> bytes:
         "<a href='https://www.ga4gh.org/framework'>Framework for Responsible Sharing of Genomic and "
         f"Health-Related Data</a>, by rsf {escape(__version__)}. {len(report.policies)} "
         f"polic{'ies' if len(report.policies) != 1 else 'y'}: {counts}.</p>"
+        + _meaning()
         + (f"<ul class='meta'>{warnings}</ul>" if warnings else "")
         + "\n".join(_policy(p) for p in report.policies)
         + "</body></html>\n"

@@ -4,6 +4,9 @@ One rule per shape that fired (ruleId: the shape's local name), SHACL
 severities mapped as code-scanning tools expect (Violation -> error,
 Warning -> warning, Info -> note), the location of the policy in its file, and
 the trace (obligation, core elements, principles, rights) in ``properties``.
+Each rule's description and help, and the driver's description, say that a
+result concerns what the policy document states, not whether the
+organisation complies.
 """
 
 from __future__ import annotations
@@ -17,9 +20,12 @@ from typing import Any
 from .. import __version__
 from ..validate import Finding, Report
 from .jsonout import trace_json
+from .text import MEANING, MODALITY, NON_BINDING, PLAIN
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"violation": "error", "warning": "warning", "info": "note"}
+#: Said of every rule: what its results are about.
+_ABOUT = "The result concerns what the policy document states, not whether the organisation complies."
 
 
 def _rule_id(shape: str) -> str:
@@ -30,6 +36,16 @@ def _message(f: Finding) -> str:
     rights = "; ".join(f"{r.label} ({r.citation})" for r in f.trace.rights)
     ob = f.trace.obligation
     return f"{f.message} Obligation {ob.notation} ({ob.label}). Rights at stake: {rights}. Fix: {f.fix}"
+
+
+def _help_level(severity: str) -> str:
+    return f"Level {_LEVEL[severity]}: {PLAIN[severity]} (modality: {MODALITY[severity]})."
+
+
+def _driver_description() -> str:
+    levels = "; ".join(f"{_LEVEL[s]} = {PLAIN[s]} ({MODALITY[s]})" for s in PLAIN)
+    return (f"Checks data-sharing policies written in RDF against the GA4GH Framework for Responsible Sharing of "
+            f"Genomic and Health-Related Data. {MEANING} {NON_BINDING} Levels: {levels}.")
 
 
 def _location(f: Finding) -> dict[str, Any]:
@@ -53,8 +69,8 @@ def sarif_json(report: Report) -> dict[str, Any]:
             "id": _rule_id(shape),
             "name": _rule_id(shape).replace("-", ""),
             "shortDescription": {"text": f.trace.obligation.label},
-            "fullDescription": {"text": f.message},
-            "help": {"text": f.fix},
+            "fullDescription": {"text": f"{f.message} {_ABOUT}"},
+            "help": {"text": f"{_help_level(f.severity)} Fix: {f.fix} {_ABOUT}"},
             "helpUri": shape,
             "defaultConfiguration": {"level": _LEVEL[f.severity]},
             "properties": {"obligation": f.trace.obligation.iri, "tags": [e.notation for e in f.trace.elements]},
@@ -75,8 +91,8 @@ def sarif_json(report: Report) -> dict[str, Any]:
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "rsf", "version": __version__,
-                                "informationUri": "https://w3id.org/rsf", "rules": rules}},
+            "tool": {"driver": {"name": "rsf", "version": __version__, "informationUri": "https://w3id.org/rsf",
+                                "fullDescription": {"text": _driver_description()}, "rules": rules}},
             "results": results,
         }],
     }

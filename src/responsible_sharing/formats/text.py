@@ -10,6 +10,29 @@ from ..validate import Finding, PolicyReport, Report
 
 _COLOURS = {"violation": "red", "warning": "yellow", "info": "cyan"}
 
+#: What a finding means, said in every report a person reads (text, HTML, SARIF).
+#: A finding is about the policy document, never a compliance verdict.
+MEANING = (
+    "A finding means the policy document does not state what the GA4GH Framework, or a GA4GH policy built on it, "
+    "expects; it is a question to answer in proportion to risk, not a verdict on whether the organisation complies."
+)
+#: Said where there is room for a second sentence (HTML, SARIF, docs/reports.md).
+NON_BINDING = "The Framework is non-binding good practice, realised progressively."
+
+#: Plain words beside each (standard) SHACL severity, and the modality of the
+#: obligations that carry it: must -> sh:Violation, should -> sh:Warning, may -> sh:Info.
+PLAIN = {
+    "violation": "required statement missing",
+    "warning": "recommended statement missing",
+    "info": "good practice not stated",
+}
+MODALITY = {"violation": "must", "warning": "should", "info": "may"}
+
+
+def legend() -> str:
+    """One line: each severity, its plain words and its modality."""
+    return "Severities: " + "; ".join(f"{s} = {PLAIN[s]} ({MODALITY[s]})" for s in PLAIN) + "."
+
 
 def chain(trace: ObligationTrace) -> list[str]:
     """The obligation's chain to the rights, one line per right."""
@@ -23,7 +46,7 @@ def chain(trace: ObligationTrace) -> list[str]:
 def _finding(f: Finding, color: bool, shown_elements: tuple[Term, ...]) -> list[str]:
     tag = click.style(f.severity.upper(), fg=_COLOURS[f.severity], bold=True) if color else f.severity.upper()
     ob = f.trace.obligation
-    out = [f"    {tag}  {ob.notation} {ob.label} [{f.trace.modality}]", f"      {f.message}"]
+    out = [f"    {tag} ({PLAIN[f.severity]})  {ob.notation} {ob.label} [{f.trace.modality}]", f"      {f.message}"]
     # a long property path (measures matched through the DPV hierarchy) says nothing to a reader
     simple = f.path and not any(mark in f.path for mark in "(|*?")
     where = f"at {f.path}" if simple else ""
@@ -61,7 +84,7 @@ def render_policy(report: PolicyReport, color: bool) -> list[str]:
     name = report.policy if report.policy.startswith("[") else f"<{report.policy}>"
     out = [f"Policy {title}{name}", f"  file: {where}"] + _profile(report)
     if not report.findings:
-        out.append("  No findings: every applicable obligation that a policy can show is met.")
+        out.append("  No findings: the policy states every applicable obligation that a written policy can show.")
         return out
     by_element: dict[str, list[Finding]] = {}
     for f in report.findings:
@@ -90,4 +113,6 @@ def render(report: Report, color: bool = False) -> str:
         out.append("")
     counts = ", ".join(f"{report.count(s)} {s}{'s' if report.count(s) != 1 else ''}" for s in ("violation", "warning", "info"))
     out.append(f"Summary: {len(report.policies)} polic{'ies' if len(report.policies) != 1 else 'y'}; {counts}")
+    out.append(legend())
+    out.append(MEANING)
     return "\n".join(out) + "\n"
