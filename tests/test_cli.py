@@ -41,14 +41,16 @@ def test_explain_ce1_shows_meaning_principles_rights_and_obligations():
     # which principles it serves, and on what basis
     assert 'serves P4 "Foster Trust, Integrity and Reciprocity"  [primary; project interpretation]' in out
     assert 'serves P1 "Respect Individuals, Families and Communities"  [secondary; project interpretation]' in out
-    # which rights stand behind them, with their articles
-    assert 'grounded in HR-FAIRNESS "right to procedural fairness" (ICCPR 14(1), UDHR 10, UDHR 8)' in out
-    assert 'HR-PRIVACY "right to privacy" (ICCPR 17, UDHR 12)' in out
+    # which rights the element upholds through them, with their articles
+    assert 'upholds HR-FAIRNESS "right to procedural fairness" (ICCPR 14(1), UDHR 10, UDHR 8)  [project interpretation]' in out
+    assert 'upholds HR-PRIVACY "right to privacy" (ICCPR 17, UDGHR 7, UDHR 12)'.replace("UDGHR", "UDHGHR") in out
+    assert 'upholds HR-DIGNITY "respect for human dignity"' in out
+    assert "HR-AUTHOR" not in out.split("What the Framework itself states")[0]
     # what the Framework itself states
     assert 'HR-SCIENCE "right to share in scientific advancement and its benefits"  [stated by the Framework]' in out
     # obligations that derive from it and their bearers
     assert "Obligations below this term (12):" in out
-    assert "O-CE1-10   MUST   describe how access requests are decided" in out
+    assert "O-CE1-10   SHOULD describe how access requests are decided" in out
     assert "borne by: data access committee" in out
 
 
@@ -64,11 +66,14 @@ def test_explain_right_and_role():
     right = run_rsf("explain", "HR-AUTHOR")
     assert right.returncode == 0
     assert 'UDHR 27(2) "UDHR Article 27(2)"  [stated by the Framework]' in right.stdout
-    assert 'ICESCR 15(1)(c) "ICESCR Article 15(1)(c)"  [project interpretation]' in right.stdout
-    role = run_rsf("explain", "data protection authority")
+    assert 'ICESCR 15(1)(c) "ICESCR Article 15(1)(c)"  [stated by the Framework]' in right.stdout
+    assert 'CE7 "Recognition and Attribution"  [project interpretation]' in right.stdout.split("Core elements that uphold this right:")[1]
+    role = run_rsf("explain", "ethics review committee")
     assert role.returncode == 0
-    assert "Obligations borne by this role (1):" in role.stdout
-    assert "O-CE2-08" in role.stdout
+    assert "Obligations borne by this role" in role.stdout and "O-CE6-02" in role.stdout
+    retired = run_rsf("explain", "data protection authority")
+    assert retired.returncode == 0
+    assert "Obligations borne by this role (0):" in retired.stdout and "O-CE2-08" not in retired.stdout
 
 
 def test_explain_obligation_json():

@@ -7,7 +7,7 @@ from html import escape
 
 from .. import __version__
 from ..validate import SEVERITIES, PolicyReport, Report
-from .text import MEANING, MODALITY, NON_BINDING, PLAIN, chain
+from .text import MEANING, MODALITY, NON_BINDING, PLAIN, chain, stated_in
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
@@ -58,6 +58,7 @@ def _policy(p: PolicyReport) -> str:
             f"<div class='finding {f.severity}'><h3><span class='{f.severity}'>{f.severity.upper()}</span> "
             f"<span class='plain'>({PLAIN[f.severity]})</span> {escape(ob.notation)} {escape(ob.label)}</h3><p>{escape(f.message)}</p>"
             f"<p class='meta'>{detail}</p><p><strong>Fix:</strong> {escape(f.fix)}</p>"
+            f"<p class='meta'><strong>Stated in:</strong> {escape(stated_in(f.trace))}</p>"
             f"<p class='meta'><strong>Why:</strong> {why}<br><strong>Borne by:</strong> "
             f"{escape(', '.join(b.label for b in f.trace.bearers))}<br><strong>Shape:</strong> "
             f"<code>{escape(f.shape)}</code></p></div>"

@@ -20,7 +20,7 @@ from typing import Any
 from .. import __version__
 from ..validate import Finding, Report
 from .jsonout import trace_json
-from .text import MEANING, MODALITY, NON_BINDING, PLAIN
+from .text import MEANING, MODALITY, NON_BINDING, PLAIN, stated_in
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"violation": "error", "warning": "warning", "info": "note"}
@@ -70,10 +70,11 @@ def sarif_json(report: Report) -> dict[str, Any]:
             "name": _rule_id(shape).replace("-", ""),
             "shortDescription": {"text": f.trace.obligation.label},
             "fullDescription": {"text": f"{f.message} {_ABOUT}"},
-            "help": {"text": f"{_help_level(f.severity)} Fix: {f.fix} {_ABOUT}"},
+            "help": {"text": f"{_help_level(f.severity)} Fix: {f.fix} Stated in: {stated_in(f.trace)}. {_ABOUT}"},
             "helpUri": shape,
             "defaultConfiguration": {"level": _LEVEL[f.severity]},
-            "properties": {"obligation": f.trace.obligation.iri, "tags": [e.notation for e in f.trace.elements]},
+            "properties": {"obligation": f.trace.obligation.iri, "layer": f.trace.layer,
+                           "tags": [e.notation for e in f.trace.elements]},
         })
     results = []
     for f in report.findings:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..namespaces import RSFSH
-from ..trace import ObligationTrace, Term
+from ..trace import FRAMEWORK_LAYER, ObligationTrace, Term
 from ..validate import Finding, PolicyReport, Report
 
 _COLOURS = {"violation": "red", "warning": "yellow", "info": "cyan"}
@@ -34,6 +34,13 @@ def legend() -> str:
     return "Severities: " + "; ".join(f"{s} = {PLAIN[s]} ({MODALITY[s]})" for s in PLAIN) + "."
 
 
+def stated_in(trace: ObligationTrace) -> str:
+    """Where the obligation is stated, e.g. ``the Framework, Part IV, 5 …, bullet 2; GA4GH Consent Policy, 2.1.1``."""
+    return "; ".join(
+        f"{'the Framework' if s.layer == FRAMEWORK_LAYER else s.document_name}, {s.locator}" for s in trace.statements
+    )
+
+
 def chain(trace: ObligationTrace) -> list[str]:
     """The obligation's chain to the rights, one line per right."""
     elements = ", ".join(e.name for e in trace.elements)
@@ -55,6 +62,7 @@ def _finding(f: Finding, color: bool, shown_elements: tuple[Term, ...]) -> list[
     if where:
         out.append(f"      {where.strip()}")
     out.append(f"      fix: {f.fix}")
+    out.append(f"      stated in: {stated_in(f.trace)}")
     if f.trace.elements != shown_elements:
         why = chain(f.trace)
         out.append(f"      why: {why[0]}")
