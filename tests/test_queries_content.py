@@ -47,9 +47,9 @@ BIOBANK = URIRef("https://example.org/tamsin-valley-biobank/access-charter")
 NEW_QUERIES = [
     "shape-to-right", "rights-at-stake", "obligations-of-role", "impact", "policy-coverage",
     "failing-organisations", "policies-failing-provision", "qa-obligation-without-shape",
-    "qa-term-without-definition", "traceability-subgraph",
+    "qa-term-without-definition", "traceability-subgraph", "qa-external-term-missing",
 ]
-HEADER_KEYS = {"title", "description", "parameters", "columns", "level", "example"}
+HEADER_KEYS = {"title", "description", "parameters", "columns", "level", "data", "example"}
 
 
 # ---------------------------------------------------------------------------

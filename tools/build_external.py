@@ -201,9 +201,17 @@ DPV_SEEDS_WITH_DESCENDANTS = [
 ]
 # Only the concept itself and its direct children (the whole tree is large).
 DPV_SEEDS_WITH_CHILDREN = ["LegalBasis"]
+# Only the concept itself (and, like every kept term, its ancestors): the
+# targets of the ontology's SKOS mappings and of the pattern
+# rsf:retentionPeriod stands for.
+DPV_CONCEPTS = [
+    "DataController", "Patient", "Participant", "AcademicScientificOrganisation",
+    "HealthcareOrganisation", "StorageDuration",
+]
 DPV_PROPERTIES = [
     "hasPurpose", "hasLegalBasis", "hasApplicableLaw", "hasTechnicalOrganisationalMeasure",
-    "hasOrganisationalMeasure", "hasTechnicalMeasure", "hasResponsibleEntity",
+    "hasOrganisationalMeasure", "hasTechnicalMeasure", "hasLegalMeasure", "hasPhysicalMeasure",
+    "hasResponsibleEntity", "hasRiskAssessment", "hasStorageCondition", "hasDuration",
 ]
 
 ODRL_TERMS = [
@@ -290,14 +298,14 @@ def extract(g: Graph, terms: Iterable[URIRef], keep: tuple[URIRef, ...]) -> Grap
 
 def select_dpv(g: Graph) -> tuple[Graph, list[str]]:
     missing = [f"dpv:{n}" for n in DPV_SEEDS_WITH_DESCENDANTS + DPV_SEEDS_WITH_CHILDREN
-               + DPV_PROPERTIES if not exists(g, DPV[n])]
+               + DPV_CONCEPTS + DPV_PROPERTIES if not exists(g, DPV[n])]
     terms: set[URIRef] = set()
     for name in DPV_SEEDS_WITH_DESCENDANTS:
         terms |= {DPV[name]} | descendants(g, DPV[name])
     for name in DPV_SEEDS_WITH_CHILDREN:
         terms |= {DPV[name]} | {c for c in g.subjects(SKOS.broader, DPV[name])
                                 if isinstance(c, URIRef)}
-    terms |= {DPV[n] for n in DPV_PROPERTIES}
+    terms |= {DPV[n] for n in DPV_CONCEPTS + DPV_PROPERTIES}
     terms = {t for t in terms if exists(g, t)}
     return extract(g, upward_closure(g, terms, str(DPV)), KEEP_DPV), missing
 

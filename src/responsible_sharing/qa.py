@@ -6,7 +6,10 @@ Three independent checks, each defined in data rather than code:
    unsatisfiable;
 2. the SHACL rules of ``shapes/ontology-qa.ttl``, run over the ontology itself;
 3. the stored queries ``queries/qa-*.rq``: each row a query returns is a
-   finding at the query's ``level``.
+   finding at the query's ``level``. A query runs over the ontology, plus what
+   its header's ``data`` line names besides: ``shapes`` (every shipped
+   ``shapes/**/*.ttl``), ``external`` (the offline extracts in the ontology
+   folder's ``external/``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from . import queries
 from .namespaces import RSFSH
 from .ontology import LoadedOntology, load_ontology, term_name
 from .reasoner import ReasonerResult, run_hermit
-from .resources import data_dir
+from .rdfio import parse_into
+from .resources import data_dir, shipped_path
 
 QA_SHAPES_FILE = "ontology-qa.ttl"
 _LEVEL_BY_SEVERITY = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "info"}
@@ -167,11 +171,40 @@ def _shorten(graph: Graph, message: str) -> str:
     return message
 
 
+#: what a word of a QA query's ``data`` header adds to the ontology the query always runs on
+QUERY_DATA = ("ontology", "shapes", "external")
+
+
+def query_data(loaded: LoadedOntology, needs: str) -> Graph:
+    """The data a QA query runs on: the ontology, plus the shapes and/or extracts ``needs`` names."""
+    words = set(needs.replace(",", " ").split())
+    unknown = words - set(QUERY_DATA)
+    if unknown:
+        raise ValueError(f"unknown data {sorted(unknown)} in a QA query header; known: {', '.join(QUERY_DATA)}")
+    if not words - {"ontology"}:
+        return loaded.graph
+    graph = Graph()
+    for triple in loaded.graph:
+        graph.add(triple)
+    if "shapes" in words:
+        with shipped_path("shapes") as shapes:
+            for path in sorted(shapes.rglob("*.ttl")):
+                parse_into(graph, path)
+    if "external" in words:
+        for path in sorted((loaded.directory / "external").glob("*.ttl")):
+            parse_into(graph, path)
+    return graph
+
+
 def _query_findings(loaded: LoadedOntology) -> list[QAFinding]:
     findings = []
+    data: dict[str, Graph] = {}
     for name in queries.stored_query_names(prefix="qa-"):
         query = queries.stored_query(name)
-        for row in queries.run(loaded.graph, name):
+        needs = query.header.get("data", "")
+        if needs not in data:
+            data[needs] = query_data(loaded, needs)
+        for row in queries.run(data[needs], name):
             value = row.value
             findings.append(
                 _finding(
