@@ -182,17 +182,15 @@ def test_new_query_header_names_its_columns(name):
 
 def test_shape_to_right_for_o_ce5_03(base, ontology):
     rows = run(base, "shape-to-right", shape=RSFSH["O-CE5-03"])
-    # framework.ttl: CE5 serves P1 (primary) and P4 (secondary); P1 is grounded in
-    # privacy, non-discrimination and authors' interests, P4 in procedural fairness
-    # and authors' interests; every one of these links is the project's interpretation.
-    expected = {
-        (RSF.P1, right) for right in (RSF.RightToPrivacy, RSF.RightToNonDiscrimination, RSF.RightToAuthorsInterests)
-    } | {(RSF.P4, right) for right in (RSF.RightToProceduralFairness, RSF.RightToAuthorsInterests)}
+    # framework.ttl (and docs/model.md): CE5 serves P1 (primary) and P4 (secondary) but upholds only
+    # privacy and non-discrimination, both through P1; every one of these links is interpretation.
+    expected = {(RSF.P1, RSF.RightToPrivacy), (RSF.P1, RSF.RightToNonDiscrimination)}
     assert {(r.principle, r.right) for r in rows} == expected
     assert {(r.obligation, r.element) for r in rows} == {(RSF["O-CE5-03"], RSF.CE5)}
     assert {r.servesBasis for r in rows} == {RSF.ProjectInterpretation}
+    assert {r.upholdsBasis for r in rows} == {RSF.ProjectInterpretation}
     assert {r.groundedBasis for r in rows} == {RSF.ProjectInterpretation}
-    assert {(r.principle, str(r.servesRank)) for r in rows} == {(RSF.P1, "primary"), (RSF.P4, "secondary")}
+    assert {(r.principle, str(r.servesRank)) for r in rows} == {(RSF.P1, "primary")}
     # rsf:checks and rsf:derivesFrom carry no basis annotation in the shipped data
     assert {r.checksBasis for r in rows} == {None} and {r.derivesBasis for r in rows} == {None}
     assert set(ontology.objects(RSF.CE5, RSF.serves)) == {RSF.P1, RSF.P4}
@@ -271,7 +269,7 @@ def test_obligations_of_every_role_cover_every_bearer_link(base, ontology):
 def _downstream(ontology: Graph, term: URIRef) -> dict[str, set]:
     if (term, RDF.type, RSF.HumanRight) in ontology:
         principles = set(ontology.subjects(RSF.groundedIn, term))
-        elements = {e for p in principles for e in ontology.subjects(RSF.serves, p)}
+        elements = set(ontology.subjects(RSF.upholds, term))  # an element's own rights, not its principles' (docs/model.md)
     elif (term, RDF.type, RSF.Principle) in ontology:
         principles, elements = set(), set(ontology.subjects(RSF.serves, term))
     else:

@@ -7,13 +7,16 @@ and their findings. Every edge points from a term to what it rests on::
 
     obligation --derivesFrom--> core element --serves--> principle
                --groundedIn--> human right --recognisedIn--> legal provision
+    core element --upholds--> human right   (the element's own rights)
     obligation --bearer--> actor role
     shape --checks--> obligation
     finding --sourceShape--> shape,  finding --concerns--> obligation
     policy --hasFinding--> finding
 
 so everything *downstream* of a term (what rests on it) is its set of
-ancestors in networkx's sense. Every node has the string attributes ``kind``,
+ancestors in networkx's sense, except below a right: the core elements resting
+on a right are those that uphold it, not every element serving a principle
+grounded in it (the same rule as the traces and the stored queries). Every node has the string attributes ``kind``,
 ``label``, ``notation`` and ``iri``; every edge has ``relation`` (and ``label``,
 the same text, for graph tools), ``property`` (the RDF property, when there is
 one), ``basis`` (``rsf:StatedByFramework`` or ``rsf:ProjectInterpretation``
@@ -34,7 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
-from rdflib import OWL, RDF, Graph, URIRef
+from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from .errors import RsfError, UnknownTermError, UsageError
@@ -69,6 +72,7 @@ _CLASS_KIND = {
 _SPINE = {
     RSF.derivesFrom: ("obligation", "element"),
     RSF.serves: ("element", "principle"),
+    RSF.upholds: ("element", "right"),
     RSF.groundedIn: ("principle", "right"),
     RSF.recognisedIn: ("right", "provision"),
     RSF.bearer: ("obligation", "role"),
@@ -148,6 +152,8 @@ def build_graph(
         for subject in ontology.subjects(RDF.type, cls):
             if not isinstance(subject, URIRef):
                 continue
+            if kind == "obligation" and (subject, OWL.deprecated, Literal(True)) in ontology:
+                continue  # retired: no profile asks for it, so the graph leaves it out as the traces do
             t = term(ontology, subject)
             attrs = {"kind": kind, "label": t.label, "notation": t.notation, "iri": t.iri}
             if kind == "obligation":
@@ -343,13 +349,36 @@ def _neighbours(graph: nx.DiGraph, node: str, relation: str, *, incoming: bool =
     return [t for _, t, r in graph.out_edges(node, data="relation") if r == relation]
 
 
+def _without(graph: nx.DiGraph, *relations: str) -> nx.DiGraph:
+    """A view of ``graph`` without the edges of ``relations``."""
+    return nx.subgraph_view(graph, filter_edge=lambda s, t: graph.edges[s, t]["relation"] not in relations)
+
+
+def _downstream(graph: nx.DiGraph, node: str) -> set[str]:
+    """What rests on ``node``: below a provision, its rights and what rests on them; below a right, the
+    principles grounded in it, the elements that uphold it and everything resting on those elements."""
+    kind = graph.nodes[node]["kind"]
+    if kind == "provision":
+        below: set[str] = set()
+        for right in _neighbours(graph, node, "recognisedIn", incoming=True):
+            below |= {right} | _downstream(graph, right)
+        return below
+    if kind == "right":
+        elements = _neighbours(graph, node, "upholds", incoming=True)
+        below = set(_neighbours(graph, node, "groundedIn", incoming=True)) | set(elements)
+        for element in elements:
+            below |= nx.ancestors(graph, element)
+        return below
+    return nx.ancestors(graph, node)
+
+
 def impact(graph: nx.DiGraph, needle: str) -> Impact:
     """Everything downstream of a term (a right, provision, principle, core element, ...):
     the principles, core elements and obligations resting on it, the shapes
     that check those obligations and the findings about them, as far as the
     graph holds shapes and findings."""
     node = resolve(graph, needle)
-    below = nx.ancestors(graph, node)
+    below = _downstream(graph, node)
     by_kind: dict[str, list[str]] = {k: [] for k in KINDS}
     for n in below:
         by_kind[graph.nodes[n]["kind"]].append(n)
@@ -389,12 +418,18 @@ def focus(graph: nx.DiGraph, needle: str, depth: int | None = None) -> nx.DiGrap
     if depth is not None and depth < 0:
         raise UsageError("--depth must be 0 or more")
     node = resolve(graph, needle)
-    up = nx.single_source_shortest_path_length(graph, node, cutoff=depth)
-    down = nx.single_source_shortest_path_length(graph.reverse(copy=False), node, cutoff=depth)
+    kind = graph.nodes[node]["kind"]
+    # Below a principle the chain goes on to its rights; below an element, an obligation or a
+    # shape the rights are the element's own (upholds), so groundedIn is not followed up from them.
+    # Down from a right, elements are reached through upholds, not through serves.
+    upward = graph if kind in ("principle", "right", "provision") else _without(graph, "groundedIn")
+    downward = _without(graph, "serves") if kind in ("right", "provision") else graph
+    up = nx.single_source_shortest_path_length(upward, node, cutoff=depth)
+    down = nx.single_source_shortest_path_length(downward.reverse(copy=False), node, cutoff=depth)
     keep = set(up) | set(down)
-    if graph.nodes[node]["kind"] == "role":
+    if kind == "role":
         # a role rests on nothing; show what its obligations rest on instead
-        spine = graph.edge_subgraph([(s, t) for s, t, r in graph.edges(data="relation") if r != "bearer"])
+        spine = _without(graph, "bearer", "groundedIn")
         for obligation, distance in down.items():
             if graph.nodes[obligation]["kind"] == "obligation" and obligation in spine:
                 reach = None if depth is None else depth - distance
