@@ -40,14 +40,16 @@ SARIF_SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
 RSF = Namespace("https://w3id.org/rsf/")
 RSFSH = Namespace("https://w3id.org/rsf/shapes/")
 
-#: The rights behind CE5 (the core element of O-CE5-03), read from the
-#: ontology: framework.ttl has rsf:CE5 rsf:serves rsf:P1, rsf:P4; rsf:P1
-#: rsf:groundedIn rsf:RightToPrivacy, rsf:RightToNonDiscrimination,
-#: rsf:RightToAuthorsInterests; rsf:P4 rsf:groundedIn
-#: rsf:RightToProceduralFairness, rsf:RightToAuthorsInterests.
-CE5_RIGHTS = {RSF.RightToPrivacy, RSF.RightToNonDiscrimination, RSF.RightToAuthorsInterests, RSF.RightToProceduralFairness}
-#: CE7 (O-CE7-02) serves P4 and P2; P2 is grounded in rsf:RightToScience.
-CE7_RIGHTS = {RSF.RightToScience, RSF.RightToProceduralFairness, RSF.RightToAuthorsInterests}
+#: The rights CE5 (the core element of O-CE5-03) upholds, read from the
+#: ontology (0.3.0): framework.ttl has rsf:CE5 rsf:upholds rsf:RightToPrivacy,
+#: rsf:RightToNonDiscrimination, both rsf:via rsf:P1 (the table in
+#: docs/model.md). A finding names the rights its element upholds, not every
+#: right of the principles it serves (CE5 serves P1 and P4, and P4 is grounded
+#: in authors' interests and procedural fairness, which CE5 does not uphold).
+CE5_RIGHTS = {RSF.RightToPrivacy, RSF.RightToNonDiscrimination}
+#: CE7 (O-CE7-02) serves P4 and P2 but upholds only rsf:RightToAuthorsInterests
+#: (via P4): authors' interests are reached through CE7 alone.
+CE7_RIGHTS = {RSF.RightToAuthorsInterests}
 
 SARIF_LEVEL = {"violation": "error", "warning": "warning", "info": "note"}
 
@@ -72,7 +74,7 @@ INPUTS = {
     "researcher": [REPORTS / "researcher-violations.ttl"],
     "laboratory": [REPORTS / "laboratory-warnings.ttl"],
     "funder": [REPORTS / "funder-info.ttl"],
-    "clean": [REPORTS / "authority-clean.ttl"],
+    "clean": [REPORTS / "clinician-clean.ttl"],
     "edge-cases": [REPORTS / "edge-cases.ttl"],
     "shape-fixture": [SHAPE_FIXTURE],
     "several": [REPORTS / "researcher-violations.ttl", REPORTS / "edge-cases.ttl", SHAPE_FIXTURE],
@@ -130,7 +132,7 @@ def test_fixtures_give_the_findings_they_are_built_for(reports):
 
     assert summary("researcher") == [("O-CE5-03", "violation"), ("O-CE7-02", "warning")]
     assert summary("laboratory") == [("O-CE4-01-quality", "warning"), ("O-CE4-01-standards", "warning")]
-    assert summary("funder") == [("O-CE9-02", "info")]
+    assert summary("funder") == [("O-CE2-07", "info")]
     assert summary("clean") == []
     shape_fixture = {(f.policy, f.shape) for f in reports["shape-fixture"].findings if f.shape == str(RSFSH["O-CE5-03"])}
     assert shape_fixture == {("https://example.org/fixture/violates", str(RSFSH["O-CE5-03"]))}
@@ -174,8 +176,8 @@ def test_schemas_describe_every_property(name):
 def test_report_schema_id_is_the_iri_the_report_names(reports):
     schema = _schema(DOCS / "report-schema.json")
     data = json.loads(RENDERERS["json"](reports["clean"]))
-    assert schema["$id"] == data["$schema"] == "https://w3id.org/rsf/report-schema/1.0"
-    assert data["schema_version"] == "1.0"
+    assert schema["$id"] == data["$schema"] == "https://w3id.org/rsf/report-schema/1.1"
+    assert data["schema_version"] == "1.1"
 
 
 @pytest.mark.parametrize("name", sorted(INPUTS))
@@ -194,16 +196,22 @@ def test_json_report_content(reports):
     assert (policy["source"], policy["line"]) == ("tests/fixtures/reports/researcher-violations.ttl", 12)
     assert policy["profile"]["roles"] == [{"iri": str(RSF.Researcher), "notation": "R01", "label": "researcher"}]
     assert len(policy["profile"]["applicable"]) == 9
+    assert policy["profile"]["sources"] == "all"
     violation = policy["findings"][0]
     assert violation["severity"] == "violation"
     assert violation["obligation"]["notation"] == "O-CE5-03"
     assert violation["obligation"]["modality"] == "must"
+    # stated in the Framework's Privacy bullet 2 and the Data Privacy and Security Policy (obligations.ttl)
+    assert violation["obligation"]["layer"] == "framework"
+    assert [(c["notation"], c["layer"]) for c in violation["obligation"]["stated_in"]] == [
+        ("FRS IV.5.2", "framework"), ("DPS II.1.4.1", "ga4gh-policies")]
     assert violation["path"] == "odrl:prohibition / odrl:action"
     assert [e["notation"] for e in violation["core_elements"]] == ["CE5"]
     assert [p["notation"] for p in violation["principles"]] == ["P1", "P4"]
     assert {URIRef(r["iri"]) for r in violation["rights"]} == CE5_RIGHTS
     privacy = next(r for r in violation["rights"] if r["iri"] == str(RSF.RightToPrivacy))
-    assert [(p["instrument"], p["article"]) for p in privacy["provisions"]] == [("ICCPR", "17"), ("UDHR", "12")]
+    assert [(p["instrument"], p["article"]) for p in privacy["provisions"]] == [
+        ("ICCPR", "17"), ("UDHR", "12"), ("UNESCO UDHGHR", "7")]
 
     clean = json.loads(RENDERERS["json"](reports["clean"]))
     assert clean["conforms"] is True and clean["policies"][0]["findings"] == []
@@ -254,12 +262,22 @@ def test_coverage_json_content(reports, coverage_validator):
     data = json.loads(render_json(coverage(reports["researcher"])))
     (policy,) = data["policies"]
     assert policy["open_obligations"] == [
-        {"obligation": "O-CE5-03", "severity": "violation"},
-        {"obligation": "O-CE7-02", "severity": "warning"},
+        {"obligation": "O-CE5-03", "severity": "violation", "layer": "framework", "stated_in": [
+            "Framework for Responsible Sharing of Genomic and Health-Related Data, Part IV, 5 Privacy, Data Protection and Confidentiality, bullet 2",
+            "GA4GH Data Privacy and Security Policy, Section II, 1.4 Re-identification, bullet 1"]},
+        {"obligation": "O-CE7-02", "severity": "warning", "layer": "framework", "stated_in": [
+            "Framework for Responsible Sharing of Genomic and Health-Related Data, Part IV, 7 Recognition and Attribution, bullet 2"]},
     ]
     rights = {r["notation"]: r for r in policy["rights"]}
     assert rights["HR-PRIVACY"]["status"] == "partly" and rights["HR-PRIVACY"]["open"] == ["O-CE5-03"]
-    assert rights["HR-SCIENCE"]["open"] == ["O-CE7-02"]
+    assert rights["HR-NONDISCRIMINATION"]["status"] == "partly" and rights["HR-NONDISCRIMINATION"]["open"] == ["O-CE5-03"]
+    # CE7 upholds authors' interests only: O-CE7-02 leaves the right to share in science untouched
+    assert rights["HR-AUTHOR"]["status"] == "partly" and rights["HR-AUTHOR"]["open"] == ["O-CE7-02"]
+    assert rights["HR-SCIENCE"]["status"] == "addressed" and rights["HR-SCIENCE"]["open"] == []
+    assert rights["HR-FAIRNESS"]["open"] == [] and rights["HR-HEALTH"]["status"] == "not asked"
+    # the two source layers: O-CE3-04 rests only on GA4GH policies, the rest on the Framework
+    sources = {s["notation"]: (s["status"], s["open"]) for s in policy["sources"]}
+    assert sources == {"framework": ("partly", ["O-CE5-03", "O-CE7-02"]), "ga4gh-policies": ("addressed", [])}
     elements = {e["notation"]: e["status"] for e in policy["core_elements"]}
     assert elements["CE5"] == "partly" and elements["CE6"] == "not asked" and elements["CE1"] == "addressed"
     broken = json.loads(render_json(coverage(reports["clean"])))
@@ -300,6 +318,7 @@ def test_sarif_levels_rules_and_locations(reports):
             rule = rules[result["ruleIndex"]]
             assert rule["id"] == result["ruleId"]
             assert rule["defaultConfiguration"]["level"] == result["level"]
+            assert rule["properties"]["layer"] == result["properties"]["obligation"]["layer"] in {"framework", "ga4gh-policies"}
             physical = result["locations"][0]["physicalLocation"]
             assert physical["artifactLocation"]["uri"] == finding.source
             assert physical.get("region", {}).get("startLine") == finding.line
@@ -379,12 +398,11 @@ def _sparql_from_docs() -> str:
 def test_the_sparql_query_in_the_docs_lists_rights_with_provisions(reports):
     g = _rdf(reports["researcher"], "turtle")
     rows = {str(r.label): (int(r.findings), set(str(r.provisions).split("; "))) for r in g.query(_sparql_from_docs())}
+    # O-CE5-03 (CE5: privacy, non-discrimination) and O-CE7-02 (CE7: authors' interests)
     assert rows == {
-        "right to procedural fairness": (2, {"ICCPR Article 14(1)", "UDHR Article 8", "UDHR Article 10"}),
-        "right to protection of interests in one's scientific work": (2, {"ICESCR Article 15(1)(c)", "UDHR Article 27(2)"}),
-        "right to non-discrimination": (1, {"ICCPR Article 2(1)", "ICCPR Article 26", "UDHR Article 2", "UDHR Article 7"}),
-        "right to privacy": (1, {"ICCPR Article 17", "UDHR Article 12"}),
-        "right to share in scientific advancement and its benefits": (1, {"ICESCR Article 15(1)(b)", "ICESCR Article 15(3)", "UDHR Article 27(1)"}),
+        "right to non-discrimination": (1, {"ICCPR Article 2(1)", "ICCPR Article 26", "UDHR Article 2", "UDHR Article 7", "UDHGHR Article 6"}),
+        "right to privacy": (1, {"ICCPR Article 17", "UDHR Article 12", "UDHGHR Article 7"}),
+        "right to protection of interests in one's scientific work": (1, {"ICESCR Article 15(1)(c)", "UDHR Article 27(2)"}),
     }
 
 
@@ -458,11 +476,16 @@ def test_every_finding_names_its_rights_in_every_format(reports, name):
 
 def test_o_ce5_03_names_the_right_to_privacy_everywhere(reports):
     report = reports["researcher"]
-    assert "-> right to privacy (ICCPR 17; UDHR 12)" in RENDERERS["text"](report).decode("utf-8")
-    assert "-&gt; right to privacy (ICCPR 17; UDHR 12)" in RENDERERS["html"](report).decode("utf-8")
+    privacy = "right to privacy (ICCPR 17; UDHR 12; UNESCO UDHGHR 7)"
+    text = RENDERERS["text"](report).decode("utf-8")
+    assert f"-> {privacy}" in text
+    assert "stated in: the Framework, Part IV, 5 Privacy, Data Protection and Confidentiality, bullet 2;" in text
+    assert f"-&gt; {privacy}" in RENDERERS["html"](report).decode("utf-8")
     message = json.loads(RENDERERS["sarif"](report))["runs"][0]["results"][0]["message"]["text"]
     assert message.startswith("The policy does not forbid recipients to try to re-identify people in the data.")
-    assert "right to privacy (ICCPR 17; UDHR 12)" in message
+    assert privacy in message
+    # and no longer the rights of P4, which CE5 serves but does not uphold
+    assert "scientific work" not in message and "procedural fairness" not in message
 
 
 # ---------------------------------------------------------------------------
@@ -672,7 +695,7 @@ def test_write_atomic_keeps_the_old_file_when_the_rename_fails(tmp_path, monkeyp
         ("funder-info.ttl", "warning", 0),
         ("funder-info.ttl", "info", 1),
         # no finding at all
-        ("authority-clean.ttl", "info", 0),
+        ("clinician-clean.ttl", "info", 0),
         # unreadable input: 2 whatever --fail-on says
         ("syntax-error.ttl", "none", 2),
     ],
@@ -681,7 +704,7 @@ def test_exit_codes_follow_fail_on(fixture, fail_on, code):
     done = run_rsf("validate", str(REPORTS / fixture), "--format", "json", "--fail-on", fail_on, cwd=ROOT)
     assert done.returncode == code, done.stderr
     if code != 2:
-        assert json.loads(done.stdout)["schema_version"] == "1.0"
+        assert json.loads(done.stdout)["schema_version"] == "1.1"
 
 
 def test_fail_on_defaults_to_violation():
