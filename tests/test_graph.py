@@ -137,7 +137,7 @@ def test_impact_of_a_right_is_what_the_stored_query_and_the_ontology_say(spine, 
 
 def test_impact_lists_bearers_modality_shapes_and_findings(with_findings):
     result = impact(with_findings, "CE5")
-    assert [o.obligation.notation for o in result.obligations] == [f"O-CE5-0{i}" for i in range(1, 8)]
+    assert [o.obligation.notation for o in result.obligations] == [f"O-CE5-0{i}" for i in range(1, 9)]
     first = result.obligations[0]
     assert first.modality == "must" and first.bearers and first.shapes
     assert {s.notation for s in first.shapes} == {"rsfsh:O-CE5-01-law", "rsfsh:O-CE5-01-basis"}

@@ -47,13 +47,15 @@ def test_principle_and_element_labels_are_the_frameworks(graph):
     assert labels["CE10"] == "Accessibility and Dissemination"
 
 
-def test_thirteen_actor_roles_of_the_frameworks_target_users(graph):
+def test_actor_roles_of_the_frameworks_addressees(graph):
+    # the thirteen target users, plus the Part II addressees that a text gives a duty (0.3.0)
     rows = select(graph, "SELECT ?l WHERE { ?r a rsf:ActorRole ; rdfs:label ?l }")
     assert {str(r.l) for r in rows} == {
         "researcher", "clinician", "clinical laboratory", "data generator", "data custodian",
         "data access committee", "ethics review committee", "data protection authority",
         "funding agency", "developer", "research participants and patient communities",
         "security officer", "research institute",
+        "publisher", "ministry of health or government authority", "industry",
     }
 
 

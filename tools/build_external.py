@@ -206,7 +206,7 @@ DPV_SEEDS_WITH_CHILDREN = ["LegalBasis"]
 # rsf:retentionPeriod stands for.
 DPV_CONCEPTS = [
     "DataController", "Patient", "Participant", "AcademicScientificOrganisation",
-    "HealthcareOrganisation", "StorageDuration",
+    "HealthcareOrganisation", "GovernmentalOrganisation", "StorageDuration",
 ]
 DPV_PROPERTIES = [
     "hasPurpose", "hasLegalBasis", "hasApplicableLaw", "hasTechnicalOrganisationalMeasure",

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -618,7 +619,7 @@ def _order_columns(graph: nx.DiGraph, columns: list[str], members: dict[str, lis
                 c = column_of.get(v)
                 if c is not None and (index[c] - index[column]) * side > 0:
                     positions.append((orders[c].index(v) + 0.5) / len(orders[c]))
-            return sum(positions) / len(positions) if positions else -1.0
+            return math.fsum(positions) / len(positions) if positions else -1.0
         keyed = {n: barycentre(n) for n in orders[column]}
         if all(v < 0 for v in keyed.values()):
             return
@@ -743,7 +744,7 @@ def layout(graph: nx.DiGraph) -> tuple[list[str], dict[str, list[str]], dict[str
         desired: list[float | None] = []
         for n in orders[c]:
             near = [ys[v] for v in undirected[n] if v in ys and graph.nodes[v]["kind"] in placed]
-            desired.append(sum(near) / len(near) if near else None)
+            desired.append(math.fsum(near) / len(near) if near else None)  # fsum: same result in any neighbour order
         column_ys = _place(desired, [heights[n] for n in orders[c]], gap, top)
         ys.update(zip(orders[c], column_ys))
         placed.add(c)
