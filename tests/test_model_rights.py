@@ -159,6 +159,7 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 @pytest.mark.parametrize("example, dropped", [
     ("biobank-community-charter.ttl", "O-CE10-05"),
     ("federated-repository-delegating.ttl", "O-CE2-10"),
+    ("research-institute-policy.ttl", "O-CE10-07"),
 ])
 def test_sources_framework_leaves_out_what_only_the_ga4gh_policies_state(example, dropped):
     import json
