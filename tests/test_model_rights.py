@@ -20,7 +20,8 @@ from rsfrun import run_rsf
 
 RSF = "https://w3id.org/rsf/"
 MODEL_DOC = Path(__file__).parent.parent / "docs" / "model.md"
-BASIS = {"stated": URIRef(RSF + "StatedByFramework"), "interpretation": URIRef(RSF + "ProjectInterpretation")}
+BASIS = {"stated": URIRef(RSF + "StatedByFramework"), "GA4GH policy": URIRef(RSF + "StatedByGA4GHPolicy"),
+         "interpretation": URIRef(RSF + "ProjectInterpretation")}
 
 
 def documented_paths() -> set[tuple[str, str, str, str]]:
