@@ -10,6 +10,7 @@ import dataclasses
 import json
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import click
@@ -19,7 +20,7 @@ from .cli_options import ontology_option
 from .coverage import coverage as policy_coverage
 from .coverage import render_json as render_coverage_json
 from .coverage import render_table as render_coverage_table
-from .errors import RsfError, UsageError
+from .errors import CRASH_EXIT, RsfError, UsageError
 from .explain import explain as explain_term
 from .explain import render_text as render_explanation
 from .formats import RENDERERS, write_report
@@ -339,20 +340,37 @@ cli_query.register(cli)
 cli_graph.register(cli)
 
 
-def main() -> None:
-    """Entry point: run the CLI, turning user errors into exit code 2."""
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI on ``argv`` and return the exit code: user errors become 2, never a traceback.
+
+    0 clean, 1 findings, 2 bad usage or unreadable input, 130 interrupted,
+    :data:`CRASH_EXIT` for a bug in rsf (so that a crash is never read as findings).
+    """
     try:
-        cli.main(standalone_mode=False)
+        cli.main(argv, prog_name="rsf", standalone_mode=False)
     except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
+        return done.exit_code
     except click.ClickException as err:
         err.show()
-        sys.exit(err.exit_code)
-    except click.exceptions.Abort:
+        return err.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("Aborted.", err=True)
-        sys.exit(1)
+        return 130
     except RsfError as err:
         click.echo(f"rsf: error: {err}", err=True)
-        sys.exit(err.exit_code)
+        return err.exit_code
     except BrokenPipeError:
-        sys.exit(0)
+        return 0
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else 0
+    except Exception:  # a bug: keep the traceback for the report, with an exit code of its own
+        traceback.print_exc()
+        click.echo(f"rsf: internal error (a bug in rsf, not a finding). Please report it with the command "
+                   f"you ran and the lines above. Exit code {CRASH_EXIT}.", err=True)
+        return CRASH_EXIT
+    return 0
+
+
+def main() -> None:
+    """Entry point of the ``rsf`` command."""
+    sys.exit(run())

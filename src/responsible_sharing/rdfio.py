@@ -13,7 +13,7 @@ from xml.sax import SAXParseException
 from rdflib import Dataset, Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from .errors import InputSyntaxError
+from .errors import InputSyntaxError, RsfError
 
 #: File extensions and the rdflib parser for each.
 FORMAT_BY_SUFFIX = {
@@ -76,6 +76,10 @@ def parse_bytes_into(graph: Graph, data: bytes | str, path: Path | str, fmt: str
                 graph.add((s, p, o))
         else:
             graph.parse(data=data, format=fmt, publicID=base)
+    except RsfError:
+        raise
+    except RecursionError:
+        raise InputSyntaxError(path, f"{fmt}: nested too deeply to read; flatten the nesting") from None
     except BadSyntax as err:
         why = getattr(err, "_why", None) or str(err)
         raise InputSyntaxError(path, f"{fmt} syntax error: {why}", _badsyntax_line(err)) from None
