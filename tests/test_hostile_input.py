@@ -145,3 +145,83 @@ def test_the_shipped_json_ld_example_reads_offline():
     assert outcome.code == 0, outcome.stderr
     assert outcome.accesses == []
     assert json.loads(outcome.stdout)["policies"]
+
+
+def _store_triples(base: str) -> list[tuple[str, str]]:
+    """(graph, number of triples) for every named graph in the store, sorted."""
+    from urllib.parse import quote
+    from urllib.request import urlopen
+
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    with urlopen(f"{base}/query?query={quote(query)}", timeout=30) as answer:  # noqa: S310 - our own test server
+        rows = json.loads(answer.read())["results"]["bindings"]
+    return [(row["g"]["value"], row["n"]["value"]) for row in rows]
+
+
+def _foreign(outcome: Outcome, base: str) -> list[str]:
+    """Accesses other than to the store under test."""
+    port = base.rsplit(":", 1)[1]
+    return [access for access in outcome.accesses if port not in access]
+
+
+def test_load_reads_through_the_reader_and_names_graphs_without_machine_paths(start_oxigraph, tmp_path, server, secret):
+    base = start_oxigraph()
+    example = ROOT / "examples" / "json-ld" / "minimal-policy.jsonld"  # its context IRI must not be fetched
+    hostile = _write_case(tmp_path, "scoped.jsonld", context_cases(server, secret)["scoped-term-file"])
+    outcome = run_rsf_inprocess("load", "--endpoint", f"{base}/query", str(example.resolve()), str(hostile),
+                                watched=(str(secret.parent),))
+    assert outcome.code == 0, outcome.stderr
+    assert _foreign(outcome, base) == [] and _Logging.requests == []
+    assert "was not fetched" in outcome.stderr and SECRET not in outcome.output
+    graphs = [g for g, _ in _store_triples(base)]
+    assert "https://w3id.org/rsf/graph/policy/minimal-policy.jsonld" in graphs  # named from the argument
+    assert not any(str(tmp_path) in g or str(ROOT) in g for g in graphs), graphs
+
+
+def test_load_refuses_a_bad_file_before_writing_anything(start_oxigraph, tmp_path):
+    base = start_oxigraph()
+    good = sorted((ROOT / "examples").glob("*.ttl"))
+    assert run_rsf_inprocess("load", "--endpoint", f"{base}/query", "--no-reports", str(good[0])).code == 0
+    before = _store_triples(base)
+    bomb = _write_case(tmp_path, "lol.rdf", _billion_laughs().encode("utf-16-le"))
+    outcome = run_rsf_inprocess("load", "--endpoint", f"{base}/query", *map(str, good[1:3]), str(bomb))
+    assert outcome.code == 2 and "lol.rdf:2" in outcome.stderr and "DOCTYPE" in outcome.stderr
+    assert "Traceback" not in outcome.output and outcome.seconds < CASE_SECONDS
+    assert _store_triples(base) == before
+
+
+def _billion_laughs() -> str:
+    entities = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    return ('<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY l0 "lol">' + entities + ']>\n'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            f'<rdf:Description rdf:about="http://example.org/policy"><rdf:type rdf:resource="{POLICY}"/>'
+            "<rdf:value>&l9;</rdf:value></rdf:Description></rdf:RDF>\n")
+
+
+def test_load_into_a_store_without_union_default_graph_says_so(tmp_path):
+    import subprocess
+    import sys
+    import time
+    from urllib.request import urlopen
+
+    from rsfrun import free_port
+
+    port = free_port()
+    server = subprocess.Popen([str(Path(sys.executable).with_name("oxigraph")), "serve", "--location", str(tmp_path),
+                               "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urlopen(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", timeout=2).read()  # noqa: S310
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "oxigraph did not start"
+                time.sleep(0.2)
+        example = ROOT / "examples" / "funder-data-sharing-policy.ttl"
+        outcome = run_rsf_inprocess("load", "--endpoint", f"http://127.0.0.1:{port}/query", "--no-reports", str(example))
+        assert outcome.code == 0, outcome.stderr
+        assert "--union-default-graph" in outcome.stderr
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
