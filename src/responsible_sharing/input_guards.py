@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any, BinaryIO
 from xml.parsers import expat
 
@@ -28,6 +29,7 @@ from rdflib import RDF
 from rdflib import term as rdflib_term
 
 from .errors import InputError, InputSyntaxError
+from .resources import data_dir
 
 #: The IRI under which our JSON-LD context is published; mapped to the shipped file.
 CONTEXT_IRI = "https://w3id.org/rsf/context.jsonld"
@@ -36,6 +38,34 @@ MAX_JSON_DEPTH = 100
 #: Longest JSON number read, in characters (Python refuses to convert longer integers).
 MAX_NUMBER_DIGITS = 1000
 _READ_CHUNK = 1 << 20
+
+
+def make_safe(data: bytes, name: str, fmt: str, warnings: list[str]) -> bytes | str:
+    """One file's bytes, checked and made safe to hand to a parser of ``fmt`` (rdflib's format names).
+
+    RDF/XML must pass :func:`check_xml`; JSON-LD is rewritten by
+    :func:`localise_jsonld` (parse it within :func:`no_document_loading`);
+    every other syntax must be UTF-8 and is returned as text.
+    """
+    if fmt == "xml":
+        check_xml(data, name)
+        return data
+    if fmt == "json-ld":
+        return localise_jsonld(data, name, shipped_context(), warnings)
+    return decode_utf8(data, name, _SYNTAX_NAMES.get(fmt, fmt))
+
+
+_SYNTAX_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "trig": "TriG", "nquads": "N-Quads"}
+
+
+@lru_cache(maxsize=1)
+def _shipped_context_text() -> str:
+    return (data_dir("ontology") / "context.jsonld").read_text(encoding="utf-8")
+
+
+def shipped_context() -> dict[str, Any]:
+    """The shipped JSON-LD context (a fresh copy), which stands in for :data:`CONTEXT_IRI`."""
+    return json.loads(_shipped_context_text())["@context"]
 
 
 def read_limited(stream: BinaryIO, limit: int, name: str) -> bytes:

@@ -22,7 +22,6 @@ JSON-LD are parsed by rdflib.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sys
@@ -32,7 +31,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, BNode, Graph, URIRef
@@ -40,21 +38,14 @@ from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
 from .errors import InputError, InputSyntaxError
-from .input_guards import (
-    CONTEXT_IRI,
-    check_xml,
-    decode_utf8,
-    keep_markup_literals_unparsed,
-    localise_jsonld,
-    no_document_loading,
-    read_limited,
-)
+from .input_guards import keep_markup_literals_unparsed, make_safe, no_document_loading, read_limited
 from .namespaces import RSF
 from .oxterms import XSD_STRING, from_ox, to_ox
 from .rdfio import FORMAT_BY_SUFFIX, QUAD_FORMATS, guess_format, parse_bytes_into
-from .resources import data_dir
 
 DEFAULT_MAX_MB = 10.0
+#: declared prefixes beyond which only those in use are bound (see :meth:`PolicyInput.bound_prefixes`)
+MAX_BOUND_PREFIXES = 200
 STDIN = "-"
 #: the syntaxes pyoxigraph parses for us (rdflib's names)
 _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
@@ -95,7 +86,7 @@ class PolicyInput:
     def to_graph(self) -> Graph:
         """A new rdflib graph of the policies, with the files' prefixes."""
         graph = Graph()
-        for prefix, namespace in self.prefixes:
+        for prefix, namespace in self.bound_prefixes():
             graph.bind(prefix, namespace, override=False)
         with quiet_literal_warnings():
             for quad in self.store:
@@ -106,9 +97,30 @@ class PolicyInput:
     def namespace_manager(self) -> NamespaceManager:
         """Prefixes for showing IRIs, those of the files first."""
         names = Graph()
-        for prefix, namespace in self.prefixes:
+        for prefix, namespace in self.bound_prefixes():
             names.bind(prefix, namespace, override=False)
         return names.namespace_manager
+
+    def bound_prefixes(self) -> list[tuple[str, str]]:
+        """The prefixes worth binding in an rdflib graph: all, or with very many only those in use.
+
+        rdflib binds a prefix in time proportional to those already bound, so
+        a file declaring tens of thousands would take minutes; past
+        :data:`MAX_BOUND_PREFIXES` only the namespaces the data uses are bound
+        (at most that many), and other IRIs are shown in full.
+        """
+        if len(self.prefixes) <= MAX_BOUND_PREFIXES:
+            return self.prefixes
+        used = {_namespace_of(iri) for iri in self._iris()}
+        return [pair for pair in self.prefixes if pair[1] in used][:MAX_BOUND_PREFIXES]
+
+    def _iris(self) -> Iterator[str]:
+        for quad in self.store:
+            for term in (quad.subject, quad.predicate, quad.object):
+                if isinstance(term, ox.NamedNode):
+                    yield term.value
+                elif isinstance(term, ox.Literal):
+                    yield term.datatype.value
 
     def objects(self, subject: Node, predicate: URIRef) -> Iterator[Node]:
         """The objects of ``subject predicate ?o``, as rdflib terms."""
@@ -125,6 +137,11 @@ class PolicyInput:
     def ntriples(self) -> bytes:
         """All the triples as N-Triples, for an engine that reads them itself."""
         return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+
+
+def _namespace_of(iri: str) -> str:
+    """The IRI up to its last ``#``, ``/`` or ``:``, where a prefix's namespace usually ends."""
+    return iri[: max(iri.rfind("#"), iri.rfind("/"), iri.rfind(":")) + 1]
 
 
 @dataclass(frozen=True)
@@ -287,21 +304,9 @@ def read_rdf(data: bytes, name: str, fmt: str, warnings: list[str]) -> tuple[lis
     others are dropped with a warning in ``warnings``); text syntaxes must be
     UTF-8. See :mod:`~responsible_sharing.input_guards`.
     """
-    if fmt == "xml":
-        check_xml(data, name)
-        return parse_quads(data, name, fmt)
-    if fmt == "json-ld":
-        text = localise_jsonld(data, name, _shipped_context(), warnings)
-        with no_document_loading(name):
-            return parse_quads(text, name, fmt)
-    return parse_quads(decode_utf8(data, name, _SYNTAX_NAMES.get(fmt, fmt)), name, fmt)
-
-
-_SYNTAX_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "trig": "TriG", "nquads": "N-Quads"}
-
-
-def _shipped_context() -> dict[str, Any]:
-    return json.loads((data_dir("ontology") / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    text = make_safe(data, name, fmt, warnings)
+    with no_document_loading(name):
+        return parse_quads(text, name, fmt)
 
 
 def parse_quads(text: bytes | str, name: str, fmt: str) -> tuple[list[ox.Quad], dict[str, str]]:

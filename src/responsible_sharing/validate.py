@@ -324,8 +324,24 @@ class RawResult:
     component: str
 
 
+#: policies checked by one pySHACL run: its report text grows with the square of the results, so a file of
+#: thousands of policies with many findings each is checked a group at a time
+PYSHACL_GROUP = 50
+
+
 def _pyshacl_results(data: PolicyInput, targets: dict[str, set[Node]]) -> list[RawResult]:
-    results = _run_pyshacl(data.to_graph(), targeted_shapes(targets))
+    graph = data.to_graph()
+    policies = sorted({p for nodes in targets.values() for p in nodes}, key=str)
+    groups = [set(policies[start : start + PYSHACL_GROUP]) for start in range(0, len(policies), PYSHACL_GROUP)]
+    found: list[RawResult] = []
+    for group in groups or [set()]:
+        aimed = {shape: nodes & group for shape, nodes in targets.items()}
+        found.extend(_pyshacl_group(graph, aimed))
+    return found
+
+
+def _pyshacl_group(graph: Graph, targets: dict[str, set[Node]]) -> list[RawResult]:
+    results = _run_pyshacl(graph, targeted_shapes(targets))
     # only the report's own results: pySHACL also types the nested sh:detail results
     return [
         RawResult(
