@@ -15,6 +15,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from click.testing import CliRunner
 
@@ -59,7 +60,7 @@ class Outcome:
         return self.stdout + self.stderr
 
 
-def run_rsf_inprocess(*args: str, stdin: bytes = b"", watched: tuple[str, ...] = ()) -> Outcome:
+def run_rsf_inprocess(*args: str, stdin: bytes | BinaryIO = b"", watched: tuple[str, ...] = ()) -> Outcome:
     """Run ``rsf ARGS`` in this process; the forbidden accesses it made are in ``accesses``."""
     WATCH.watched = set(watched)
     WATCH.seen = []

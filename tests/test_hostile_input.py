@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import faulthandler
 import http.server
+import io
 import json
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from fuzz_cases import CATEGORIES, generate
 from hostile import Outcome, run_rsf_inprocess
 
 POLICY = "https://w3id.org/rsf/DataSharingPolicy"
@@ -25,6 +28,11 @@ SECRET = "TOPSECRET-canary-7f3a9"
 #: the longest one command may take on any case (a 2-core machine, the slowest command)
 CASE_SECONDS = 20.0
 ROOT = Path(__file__).resolve().parent.parent
+#: generated cases run by `make test`; `make fuzz` runs the full corpus (RSF_FUZZ_CASES=1000)
+FUZZ_CASES = int(os.environ.get("RSF_FUZZ_CASES", "40"))
+FUZZ_SEED = int(os.environ.get("RSF_FUZZ_SEED", "12"))
+#: commands each generated case goes through: validate by default, every command with RSF_FUZZ_COMMANDS=all
+FUZZ_COMMANDS = os.environ.get("RSF_FUZZ_COMMANDS", "validate")
 
 
 class _Logging(http.server.BaseHTTPRequestHandler):
@@ -81,10 +89,12 @@ def commands(path: str) -> dict[str, list[str]]:
 
 def assert_safe(outcome: Outcome, name: str, server_log: list[str]) -> None:
     """The promises that hold for every input, whatever it holds."""
-    assert outcome.code in (0, 1, 2), outcome.output
+    requests = list(server_log)
+    server_log.clear()  # one case's request must not fail the next
+    assert outcome.code in (0, 1, 2), outcome.output[-3000:]
     assert "Traceback" not in outcome.output
     assert outcome.accesses == [], outcome.accesses
-    assert server_log == [], server_log
+    assert requests == [], requests
     assert SECRET not in outcome.output
     assert outcome.seconds < CASE_SECONDS, f"{outcome.seconds:.1f} s"
     if outcome.code == 2:
@@ -225,3 +235,116 @@ def test_load_into_a_store_without_union_default_graph_says_so(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_generated_corpus(tmp_path, server, secret):
+    """The seeded corpus (tests/fuzz_cases.py): every case safe, and each category met at least once."""
+    failures, codes = [], {}
+    cases = generate(FUZZ_SEED, FUZZ_CASES, server, secret)
+    for case in cases:
+        path = _write_case(tmp_path, case.name + case.suffix, case.data)
+        for command, args in commands(str(path)).items():
+            if FUZZ_COMMANDS != "all" and command != FUZZ_COMMANDS:
+                continue
+            outcome = run_rsf_inprocess(*args, watched=(str(secret.parent),))
+            codes[outcome.code] = codes.get(outcome.code, 0) + 1
+            try:
+                assert_safe(outcome, path.name, _Logging.requests)
+            except AssertionError as err:
+                failures.append(f"{case.name} ({command}): {str(err)[-700:]}")
+        path.unlink()
+    assert not failures, "\n".join(failures)
+    assert {c.name.split("-")[1] for c in cases} == set(CATEGORIES[:FUZZ_CASES])
+    print(f"{len(cases)} cases, exit codes {dict(sorted(codes.items()))}")
+
+
+_TURTLE = f"<http://example.org/policy> a <{POLICY}> ;\n  <http://example.org/note> \"café\" .\n"
+#: file name -> (bytes, phrases the error must hold): each was a traceback or a hang before issue 12
+BROKEN = {
+    "bad-utf8.ttl": (_TURTLE.encode("latin-1"), ["bad-utf8.ttl:2:", "UTF-8", "byte offset"]),
+    "utf16.ttl": (_TURTLE.encode("utf-16"), ["utf16.ttl:1:", "UTF-16"]),
+    "utf16.nq": (_TURTLE.replace(";\n ", ".\n<http://example.org/policy>").encode("utf-16-le"), ["utf16.nq:1:", "UTF-8"]),
+    "bomb-utf16.rdf": (_billion_laughs().encode("utf-16-le"), ["bomb-utf16.rdf:2:", "DOCTYPE"]),
+    "malformed.rdf": (f'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+                      '<rdf:Description rdf:about="http://example.org/policy">\n</rdf:RDF>\n'.encode(),
+                      ["malformed.rdf:4:", "XML syntax error"]),
+    "deep-array.jsonld": (('{"@id": "http://example.org/policy", "http://example.org/p": ' + "[" * 50000
+                           + "]" * 50000 + "}").encode(), ["deep-array.jsonld", "nested deeper than"]),
+    "deep-object.jsonld": (('{"@id": "http://example.org/policy", "http://example.org/p": ' + '{"http://example.org/q": ' * 3000
+                            + "1" + "}" * 3001).encode(), ["deep-object.jsonld", "nested deeper than"]),
+    "huge-integer.jsonld": (f'{{"@id": "http://example.org/policy", "@type": "{POLICY}", "http://example.org/n": {"9" * 5000}}}'.encode(),
+                            ["huge-integer.jsonld", "JSON number of 5000 characters"]),
+    "reverse.jsonld": (f'{{"@id": "http://example.org/policy", "@type": "{POLICY}", "@reverse": {{"http://example.org/p": "text"}}}}'.encode(),
+                       ["reverse.jsonld", "subject"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_input_is_exit_2_naming_the_file_and_line(tmp_path, name):
+    data, phrases = BROKEN[name]
+    path = _write_case(tmp_path, name, data)
+    outcome = run_rsf_inprocess(*commands(str(path))["validate"])
+    assert_safe(outcome, name, [])
+    assert outcome.code == 2
+    for phrase in phrases:
+        assert phrase in outcome.stderr, outcome.stderr
+
+
+def test_broken_input_through_query_data_is_the_same_error(tmp_path):
+    path = _write_case(tmp_path, "bad-utf8.ttl", BROKEN["bad-utf8.ttl"][0])
+    outcome = run_rsf_inprocess(*commands(str(path))["query"])
+    assert_safe(outcome, path.name, [])
+    assert outcome.code == 2 and "bad-utf8.ttl:2:" in outcome.stderr
+
+
+@pytest.mark.parametrize("datatype", ["XMLLiteral", "HTML"])
+def test_markup_literals_are_not_parsed_while_reading(tmp_path, datatype):
+    content = "<div>" * 50000 + "</div>" * 50000
+    path = _write_case(tmp_path, f"{datatype}.ttl", f'<http://example.org/policy> a <{POLICY}> ;\n'
+                       f'  <http://example.org/note> "{content}"^^<http://www.w3.org/1999/02/22-rdf-syntax-ns#{datatype}> .\n')
+    outcome = run_rsf_inprocess(*commands(str(path))["validate"])
+    assert_safe(outcome, path.name, [])
+    assert outcome.code == 0 and outcome.seconds < 10, (outcome.seconds, outcome.stderr)
+
+
+def test_thousands_of_prefixes_cost_seconds_not_minutes(tmp_path):
+    prefixes = "".join(f"@prefix p{i}: <http://example.org/ns{i}/> .\n" for i in range(20000))
+    path = _write_case(tmp_path, "prefixes.ttl", prefixes + f"p1:policy a <{POLICY}> .\n")
+    outcome = run_rsf_inprocess(*commands(str(path))["validate"])  # was 221 s
+    assert_safe(outcome, path.name, [])
+    assert outcome.code == 0 and json.loads(outcome.stdout)["policies"][0]["line"] == 20001
+
+
+class _Endless(io.RawIOBase):
+    """A standard input that never ends, counting what was read from it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read_bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        buffer[:] = b"#" * len(buffer)
+        self.read_bytes += len(buffer)
+        return len(buffer)
+
+
+def test_standard_input_is_refused_as_soon_as_it_passes_the_limit():
+    endless = _Endless()
+    outcome = run_rsf_inprocess("validate", "--max-size", "2", "-", stdin=endless)  # type: ignore[arg-type]
+    assert_safe(outcome, "<stdin>", [])
+    assert outcome.code == 2 and "over the input limit of 2 MB" in outcome.stderr
+    assert endless.read_bytes <= 4 * 1024 * 1024
+
+
+@pytest.mark.parametrize("command", ["validate", "coverage", "graph"])
+def test_output_into_a_missing_folder_is_exit_2_and_writes_nothing(tmp_path, command):
+    example = str(ROOT / "examples" / "funder-data-sharing-policy.ttl")
+    target = tmp_path / "missing" / "out.txt"
+    args = {"validate": ["validate", example], "coverage": ["coverage", example], "graph": ["graph"]}[command]
+    outcome = run_rsf_inprocess(*args, "-o", str(target))
+    assert outcome.code == 2 and "Traceback" not in outcome.output
+    assert f"{target}: cannot write" in outcome.stderr and "does not exist" in outcome.stderr
+    assert not (tmp_path / "missing").exists()

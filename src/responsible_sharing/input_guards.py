@@ -85,15 +85,25 @@ def read_limited(stream: BinaryIO, limit: int, name: str) -> bytes:
 
 
 def decode_utf8(data: bytes, name: str, syntax: str) -> str:
-    """``data`` as text; bytes that are not UTF-8 are refused with their line and byte offset."""
+    """``data`` as text; bytes that are not UTF-8 (or NUL) are refused with their line and byte offset."""
+    nul = data.find(b"\x00")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        hint = ("the file starts with a UTF-16 byte-order mark" if data[:2] in (b"\xff\xfe", b"\xfe\xff")
-                else f"byte 0x{data[err.start]:02x} at byte offset {err.start} is not UTF-8")
-        raise InputSyntaxError(name, f"{syntax} must be UTF-8, but {hint}; save the file as UTF-8 "
-                               "(e.g. iconv -f UTF-16 -t UTF-8, or your editor's 'save with encoding')", line) from None
+        bad = err.start if nul < 0 else min(err.start, nul)
+    else:
+        if nul < 0:
+            return text
+        bad = nul
+    line = data.count(b"\n", 0, bad) + 1
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        hint = "the file starts with a UTF-16 byte-order mark"
+    elif bad == nul:
+        hint = f"it holds a NUL byte at byte offset {bad} (UTF-16 or UTF-32 text?)"
+    else:
+        hint = f"byte 0x{data[bad]:02x} at byte offset {bad} is not UTF-8"
+    raise InputSyntaxError(name, f"{syntax} must be UTF-8, but {hint}; save the file as UTF-8 "
+                           "(e.g. iconv -f UTF-16 -t UTF-8, or your editor's 'save with encoding')", line)
 
 
 class _Refused(Exception):
@@ -124,6 +134,9 @@ def check_xml(data: bytes, name: str) -> None:
     except expat.ExpatError as err:
         raise InputSyntaxError(name, f"XML syntax error: {expat.errors.messages[err.code]} "
                                f"(column {err.offset + 1})", err.lineno) from None
+    except ValueError as err:  # an encoding expat cannot read, such as a declared "UTF-16-BE"
+        raise InputSyntaxError(name, f"the XML cannot be read in the encoding it declares ({err}); "
+                               "save it as UTF-8", parser.CurrentLineNumber) from None
 
 
 def localise_jsonld(data: bytes, name: str, local_context: dict[str, Any], warnings: list[str]) -> str:
