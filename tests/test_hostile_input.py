@@ -348,3 +348,21 @@ def test_output_into_a_missing_folder_is_exit_2_and_writes_nothing(tmp_path, com
     assert outcome.code == 2 and "Traceback" not in outcome.output
     assert f"{target}: cannot write" in outcome.stderr and "does not exist" in outcome.stderr
     assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize("written", ['"no"^^xsd:boolean', '"0"^^xsd:boolean', '"1"^^xsd:boolean'])
+def test_literals_are_validated_and_shown_as_written_under_both_engines(tmp_path, written):
+    example = (ROOT / "examples" / "biobank-community-charter.ttl").read_text(encoding="utf-8")
+    assert "rsf:sharesWithThirdParties true" in example
+    path = _write_case(tmp_path, "policy.ttl", example.replace("rsf:sharesWithThirdParties true",
+                                                               f"rsf:sharesWithThirdParties {written}"))
+    found = {}
+    for engine in ("pyshacl", "pyrudof"):
+        outcome = run_rsf_inprocess("validate", "--engine", engine, "--format", "json", "--fail-on", "none", str(path))
+        assert outcome.code == 0, outcome.stderr
+        found[engine] = sorted((f["shape"].rsplit("/", 1)[-1], f["value"])
+                               for p in json.loads(outcome.stdout)["policies"] for f in p["findings"])
+    assert found["pyshacl"] == found["pyrudof"]
+    lexical = written.split('"')[1]
+    ill_typed = lexical not in ("0", "1")
+    assert (("O-CE1-03-third-parties", lexical) in found["pyshacl"]) == ill_typed  # shown as written, not "false"

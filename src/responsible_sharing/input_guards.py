@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any, BinaryIO
 from xml.parsers import expat
 
+import rdflib
 from rdflib import RDF
 from rdflib import term as rdflib_term
 
@@ -265,14 +266,22 @@ def no_document_loading(name: str) -> Iterator[None]:
         jsonld_context.source_to_json = loader
 
 
-def keep_markup_literals_unparsed() -> None:
-    """Make rdflib keep ``rdf:XMLLiteral`` and ``rdf:HTML`` literals as text, never parsed.
+def keep_literals_as_written() -> None:
+    """Make rdflib keep every literal as written: never normalised, markup never parsed.
 
-    rdflib parses their content into a DOM whenever such a literal is built
-    (html5rdf takes minutes on deep nesting); neither the shapes nor the
-    reports need the DOM, and a literal is compared as written. Called once
-    when the reader is imported; it changes rdflib's datatype table for the
-    whole process, which rdflib offers no other way to do.
+    * rdflib rewrites a literal's lexical form to the canonical one of its
+      value (``"0"^^xsd:boolean`` becomes ``false``, ``"PT72H"`` becomes
+      ``"P3D"``, an ill-typed ``"no"^^xsd:boolean`` becomes ``false``), so
+      pySHACL compared values where SHACL compares terms, and reports showed
+      what the user did not write; pyrudof sees the terms as written.
+    * rdflib parses ``rdf:XMLLiteral`` and ``rdf:HTML`` content into a DOM
+      whenever such a literal is built (html5rdf takes minutes on deep
+      nesting); neither the shapes nor the reports need the DOM.
+
+    Called once when the reader is imported; both are process-wide settings
+    of rdflib (``NORMALIZE_LITERALS``, and its datatype table, which rdflib
+    offers no other way to change).
     """
+    rdflib.NORMALIZE_LITERALS = False
     for datatype in (RDF.XMLLiteral, RDF.HTML):
         rdflib_term._toPythonMapping.pop(datatype, None)  # noqa: SLF001 - see the docstring

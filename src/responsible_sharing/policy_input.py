@@ -38,7 +38,7 @@ from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
 from .errors import InputError, InputSyntaxError
-from .input_guards import keep_markup_literals_unparsed, make_safe, no_document_loading, read_limited
+from .input_guards import keep_literals_as_written, make_safe, no_document_loading, read_limited
 from .namespaces import RSF
 from .oxterms import XSD_STRING, from_ox, to_ox
 from .rdfio import FORMAT_BY_SUFFIX, QUAD_FORMATS, guess_format, parse_bytes_into
@@ -53,7 +53,7 @@ _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
 _TYPE = ox.NamedNode(str(RDF.type))
 _POLICY = ox.NamedNode(str(RSF.DataSharingPolicy))
 _IMPORTS = ox.NamedNode(str(OWL.imports))
-keep_markup_literals_unparsed()
+keep_literals_as_written()
 
 @dataclass(frozen=True)
 class PolicyOrigin:
