@@ -266,22 +266,33 @@ def no_document_loading(name: str) -> Iterator[None]:
         jsonld_context.source_to_json = loader
 
 
-def keep_literals_as_written() -> None:
-    """Make rdflib keep every literal as written: never normalised, markup never parsed.
+def keep_markup_literals_unparsed() -> None:
+    """Make rdflib keep ``rdf:XMLLiteral`` and ``rdf:HTML`` literals as text, never parsed.
 
-    * rdflib rewrites a literal's lexical form to the canonical one of its
-      value (``"0"^^xsd:boolean`` becomes ``false``, ``"PT72H"`` becomes
-      ``"P3D"``, an ill-typed ``"no"^^xsd:boolean`` becomes ``false``), so
-      pySHACL compared values where SHACL compares terms, and reports showed
-      what the user did not write; pyrudof sees the terms as written.
-    * rdflib parses ``rdf:XMLLiteral`` and ``rdf:HTML`` content into a DOM
-      whenever such a literal is built (html5rdf takes minutes on deep
-      nesting); neither the shapes nor the reports need the DOM.
-
-    Called once when the reader is imported; both are process-wide settings
-    of rdflib (``NORMALIZE_LITERALS``, and its datatype table, which rdflib
-    offers no other way to change).
+    rdflib parses their content into a DOM whenever such a literal is built
+    (html5rdf takes minutes on deep nesting); neither the shapes nor the
+    reports need the DOM, and a literal is compared as written. Called once
+    when the reader is imported; it changes rdflib's datatype table for the
+    whole process, which rdflib offers no other way to do.
     """
-    rdflib.NORMALIZE_LITERALS = False
     for datatype in (RDF.XMLLiteral, RDF.HTML):
         rdflib_term._toPythonMapping.pop(datatype, None)  # noqa: SLF001 - see the docstring
+
+
+@contextmanager
+def literals_as_written() -> Iterator[None]:
+    """While rdflib builds literals here, keep their lexical forms as written.
+
+    rdflib rewrites a literal to the canonical form of its value
+    (``"0"^^xsd:boolean`` becomes ``false``, ``"PT72H"`` becomes ``"P3D"``, an
+    ill-typed ``"no"^^xsd:boolean`` becomes ``false``): pySHACL would then
+    compare values where SHACL compares terms, and reports would show what
+    the user did not write. pySHACL switches the same setting during its own
+    runs and back afterwards, so it is set around each use, not once.
+    """
+    saved = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = saved

@@ -38,7 +38,13 @@ from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
 from .errors import InputError, InputSyntaxError
-from .input_guards import keep_literals_as_written, make_safe, no_document_loading, read_limited
+from .input_guards import (
+    keep_markup_literals_unparsed,
+    literals_as_written,
+    make_safe,
+    no_document_loading,
+    read_limited,
+)
 from .namespaces import RSF
 from .oxterms import XSD_STRING, from_ox, to_ox
 from .rdfio import FORMAT_BY_SUFFIX, QUAD_FORMATS, guess_format, parse_bytes_into
@@ -53,7 +59,7 @@ _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
 _TYPE = ox.NamedNode(str(RDF.type))
 _POLICY = ox.NamedNode(str(RSF.DataSharingPolicy))
 _IMPORTS = ox.NamedNode(str(OWL.imports))
-keep_literals_as_written()
+keep_markup_literals_unparsed()
 
 @dataclass(frozen=True)
 class PolicyOrigin:
@@ -305,7 +311,7 @@ def read_rdf(data: bytes, name: str, fmt: str, warnings: list[str]) -> tuple[lis
     UTF-8. See :mod:`~responsible_sharing.input_guards`.
     """
     text = make_safe(data, name, fmt, warnings)
-    with no_document_loading(name):
+    with no_document_loading(name), literals_as_written():
         return parse_quads(text, name, fmt)
 
 

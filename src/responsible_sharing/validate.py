@@ -33,6 +33,7 @@ from rdflib.util import from_n3
 from rdflib.term import Node
 
 from .errors import UsageError
+from .input_guards import literals_as_written
 from .namespaces import RSF
 from .ontology import load_ontology
 from .policy_input import STDIN, GraphChunk, PolicyInput, PolicyOrigin, expand_paths, read_policies, require_policies, stream_graphs
@@ -405,16 +406,17 @@ def _pyrudof_results(data: PolicyInput, targets: dict[str, set[Node]]) -> list[R
     session.read_data(triples, format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
     report = session.validate_shacl(mode=pyrudof.ShaclValidationMode.Native)
     names = NamespaceManager(Graph(), bind_namespaces="core")
-    return [
-        RawResult(
-            focus=_rudof_term(e.focus_node, names),  # type: ignore[arg-type]
-            shape=str(e.source_shape),
-            severity=SH[str(e.severity)],
-            value=_rudof_term(e.value, names),
-            component=str(e.constraint_component or ""),
-        )
-        for e in report.violations
-    ]
+    with literals_as_written():  # a value as written, as pySHACL reports it
+        return [
+            RawResult(
+                focus=_rudof_term(e.focus_node, names),  # type: ignore[arg-type]
+                shape=str(e.source_shape),
+                severity=SH[str(e.severity)],
+                value=_rudof_term(e.value, names),
+                component=str(e.constraint_component or ""),
+            )
+            for e in report.violations
+        ]
 
 
 #: SHACL engines: pySHACL is the reference; pyrudof is offered because it gives the same findings
