@@ -25,7 +25,7 @@ def write_atomic_with(path: Path, writer: Callable[[BinaryIO], object]) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as err:
-        raise OutputError(f"{path}: cannot write the output here ({err.strerror}); "
+        raise OutputError(f"{path}: cannot write the output here ({err.strerror or err}); "
                           + _advice(directory)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -34,7 +34,7 @@ def write_atomic_with(path: Path, writer: Callable[[BinaryIO], object]) -> None:
         os.replace(tmp, path)
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write the output ({err.strerror}); nothing was written") from None
+        raise OutputError(f"{path}: cannot write the output ({err.strerror or err}); nothing was written") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
