@@ -366,3 +366,12 @@ def test_literals_are_validated_and_shown_as_written_under_both_engines(tmp_path
     lexical = written.split('"')[1]
     ill_typed = lexical not in ("0", "1")
     assert (("O-CE1-03-third-parties", lexical) in found["pyshacl"]) == ill_typed  # shown as written, not "false"
+
+
+def test_output_naming_an_input_is_refused_and_the_input_kept(tmp_path):
+    policy = _write_case(tmp_path, "policy.ttl", (ROOT / "examples" / "funder-data-sharing-policy.ttl").read_bytes())
+    before = policy.read_bytes()
+    for command in ("validate", "coverage"):
+        outcome = run_rsf_inprocess(command, str(tmp_path), "-o", str(policy))
+        assert outcome.code == 2 and "is one of the input files" in outcome.stderr, outcome.stderr
+        assert policy.read_bytes() == before

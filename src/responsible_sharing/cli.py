@@ -205,9 +205,16 @@ def validation_options(command):  # type: ignore[no-untyped-def]
     return command
 
 
-def _run_with_progress(arguments: list[str], quiet: bool, **options: object) -> Report:
+def _refuse_overwriting_an_input(output: Path | None, files: list[str]) -> None:
+    """``-o`` naming one of the inputs would replace the user's policy by the report."""
+    if output is not None and any(f != "-" and Path(f).resolve() == output.resolve() for f in files):
+        raise UsageError(f"-o {output} is one of the input files; the report would replace it. Write it elsewhere.")
+
+
+def _run_with_progress(arguments: list[str], quiet: bool, output: Path | None, **options: object) -> Report:
     """Validate, with a progress bar on a terminal when there is more than one batch of files."""
     files = expand_paths(arguments)
+    _refuse_overwriting_an_input(output, files)
     # a streamed file's number of graphs is not known in advance: no bar then
     if quiet or not sys.stderr.isatty() or len(files) <= int(options["batch_files"]) or options["per_graph"]:  # type: ignore[call-overload]
         return run_validation(arguments, **options)  # type: ignore[arg-type]
@@ -285,8 +292,8 @@ def validate(
     elif not policies:
         raise UsageError("give at least one POLICY (a file, a folder or - for standard input), or --endpoint URL")
     else:
-        report = _run_with_progress(list(policies), quiet, roles=list(roles), access_model=access_model, max_mb=max_mb,
-                                    stdin_format=stdin_format, jobs=jobs, batch_files=batch_files, per_graph=per_graph,
+        report = _run_with_progress(list(policies), quiet, output, roles=list(roles), access_model=access_model,
+                                    max_mb=max_mb, stdin_format=stdin_format, jobs=jobs, batch_files=batch_files, per_graph=per_graph,
                                     shacl_engine=shacl_engine)
     if fmt == "text":
         use_colour = color if color is not None else (output is None and sys.stdout.isatty())
@@ -328,7 +335,7 @@ def coverage(
     the policy's profile is met, partly when some are, not asked when none
     applies. Exit 0 (a coverage table is not a verdict); 2 for unreadable input.
     """
-    report = _run_with_progress(list(policies), quiet, roles=list(roles), access_model=access_model, max_mb=max_mb,
+    report = _run_with_progress(list(policies), quiet, output, roles=list(roles), access_model=access_model, max_mb=max_mb,
                                 stdin_format=stdin_format, jobs=jobs, batch_files=batch_files, per_graph=per_graph, shacl_engine=shacl_engine)
     items = policy_coverage(report)
     _emit(render_coverage_json(items) if fmt == "json" else render_coverage_table(items), output)
