@@ -154,7 +154,8 @@ def test_the_shipped_json_ld_example_reads_offline():
     outcome = run_rsf_inprocess("validate", "--format", "json", "--fail-on", "none", str(example))
     assert outcome.code == 0, outcome.stderr
     assert outcome.accesses == []
-    assert json.loads(outcome.stdout)["policies"]
+    (policy,) = json.loads(outcome.stdout)["policies"]
+    assert policy["line"] == 3  # written with the context's alias: "id": "…"
 
 
 def _store_triples(base: str) -> list[tuple[str, str]]:
