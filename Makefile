@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SOURCES := pyproject.toml README.md $(shell find src ontology shapes queries -type f -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: demo test check clean
+.PHONY: demo test check clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,8 @@ check: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist
+
+# The full seeded corpus of hostile inputs (tests/fuzz_cases.py) through every command; `make test` runs a sample.
+fuzz: $(STAMP)
+	RSF_FUZZ_CASES=$${RSF_FUZZ_CASES:-1000} RSF_FUZZ_COMMANDS=$${RSF_FUZZ_COMMANDS:-all} \
+		$(BIN)/python -m pytest tests/test_hostile_input.py -k generated_corpus -q -s -p no:warnings

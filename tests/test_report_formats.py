@@ -25,6 +25,7 @@ from rdflib.namespace import SH
 
 from responsible_sharing import output
 from responsible_sharing.coverage import coverage, render_json
+from responsible_sharing.errors import OutputError
 from responsible_sharing.formats import RENDERERS
 from responsible_sharing.formats.rdf import report_graph
 from responsible_sharing.validate import Report, validate
@@ -602,6 +603,7 @@ _RENDER_ALL = """
 import sys
 from pathlib import Path
 from responsible_sharing.coverage import coverage, render_json
+from responsible_sharing.errors import OutputError
 from responsible_sharing.formats import RENDERERS
 from responsible_sharing.formats.rdf import report_graph
 from responsible_sharing.validate import validate
@@ -672,7 +674,7 @@ def test_write_atomic_keeps_the_old_file_when_the_rename_fails(tmp_path, monkeyp
         raise OSError("disk full")
 
     monkeypatch.setattr(output.os, "replace", refuse)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="disk full"):  # a user's environment error: exit 2, not a crash
         output.write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]

@@ -54,3 +54,11 @@ def test_store_without_policies_is_a_clear_error(start_oxigraph):
 def test_files_and_endpoint_together_is_a_usage_error(endpoint):
     result = run_rsf("validate", "--endpoint", endpoint, FILES[0])
     assert result.returncode == 2 and "not both" in result.stderr
+
+
+def test_sarif_from_a_store_names_each_graph_by_its_full_iri(endpoint):
+    result = run_rsf("validate", "--endpoint", endpoint, "--no-write-reports", "--format", "sarif", "--fail-on", "none")
+    assert result.returncode == 0, result.stderr
+    uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
+            for run in json.loads(result.stdout)["runs"] for r in run["results"] for loc in r["locations"]}
+    assert uris and all(uri.startswith("https://w3id.org/rsf/graph/policy/") for uri in uris), uris

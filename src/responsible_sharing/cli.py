@@ -10,6 +10,7 @@ import dataclasses
 import json
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import click
@@ -19,7 +20,7 @@ from .cli_options import ontology_option
 from .coverage import coverage as policy_coverage
 from .coverage import render_json as render_coverage_json
 from .coverage import render_table as render_coverage_table
-from .errors import RsfError, UsageError
+from .errors import CRASH_EXIT, RsfError, UsageError
 from .explain import explain as explain_term
 from .explain import render_text as render_explanation
 from .formats import RENDERERS, write_report
@@ -214,9 +215,16 @@ def validation_options(command):  # type: ignore[no-untyped-def]
     return command
 
 
-def _run_with_progress(arguments: list[str], quiet: bool, **options: object) -> Report:
+def _refuse_overwriting_an_input(output: Path | None, files: list[str]) -> None:
+    """``-o`` naming one of the inputs would replace the user's policy by the report."""
+    if output is not None and any(f != "-" and Path(f).resolve() == output.resolve() for f in files):
+        raise UsageError(f"-o {output} is one of the input files; the report would replace it. Write it elsewhere.")
+
+
+def _run_with_progress(arguments: list[str], quiet: bool, output: Path | None, **options: object) -> Report:
     """Validate, with a progress bar on a terminal when there is more than one batch of files."""
     files = expand_paths(arguments)
+    _refuse_overwriting_an_input(output, files)
     # a streamed file's number of graphs is not known in advance: no bar then
     if quiet or not sys.stderr.isatty() or len(files) <= int(options["batch_files"]) or options["per_graph"]:  # type: ignore[call-overload]
         return run_validation(arguments, **options)  # type: ignore[arg-type]
@@ -295,9 +303,9 @@ def validate(
     elif not policies:
         raise UsageError("give at least one POLICY (a file, a folder or - for standard input), or --endpoint URL")
     else:
-        report = _run_with_progress(list(policies), quiet, roles=list(roles), access_model=access_model, max_mb=max_mb,
-                                    stdin_format=stdin_format, jobs=jobs, batch_files=batch_files, per_graph=per_graph,
-                                    shacl_engine=shacl_engine, source_layer=source_layer)
+        report = _run_with_progress(list(policies), quiet, output, roles=list(roles), access_model=access_model,
+                                    max_mb=max_mb, stdin_format=stdin_format, jobs=jobs, batch_files=batch_files,
+                                    per_graph=per_graph, shacl_engine=shacl_engine, source_layer=source_layer)
     if fmt == "text":
         use_colour = color if color is not None else (output is None and sys.stdout.isatty())
         _emit(render_text_report(report, color=use_colour), output)
@@ -339,7 +347,7 @@ def coverage(
     the policy's profile is met, partly when some are, not asked when none
     applies. Exit 0 (a coverage table is not a verdict); 2 for unreadable input.
     """
-    report = _run_with_progress(list(policies), quiet, roles=list(roles), access_model=access_model, max_mb=max_mb,
+    report = _run_with_progress(list(policies), quiet, output, roles=list(roles), access_model=access_model, max_mb=max_mb,
                                 stdin_format=stdin_format, jobs=jobs, batch_files=batch_files, per_graph=per_graph,
                                 shacl_engine=shacl_engine, source_layer=source_layer)
     items = policy_coverage(report)
@@ -352,20 +360,37 @@ cli_query.register(cli)
 cli_graph.register(cli)
 
 
-def main() -> None:
-    """Entry point: run the CLI, turning user errors into exit code 2."""
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI on ``argv`` and return the exit code: user errors become 2, never a traceback.
+
+    0 clean, 1 findings, 2 bad usage or unreadable input, 130 interrupted,
+    :data:`CRASH_EXIT` for a bug in rsf (so that a crash is never read as findings).
+    """
     try:
-        cli.main(standalone_mode=False)
+        cli.main(argv, prog_name="rsf", standalone_mode=False)
     except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
+        return done.exit_code
     except click.ClickException as err:
         err.show()
-        sys.exit(err.exit_code)
-    except click.exceptions.Abort:
+        return err.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("Aborted.", err=True)
-        sys.exit(1)
+        return 130
     except RsfError as err:
         click.echo(f"rsf: error: {err}", err=True)
-        sys.exit(err.exit_code)
+        return err.exit_code
     except BrokenPipeError:
-        sys.exit(0)
+        return 0
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else 0
+    except Exception:  # a bug: keep the traceback for the report, with an exit code of its own
+        traceback.print_exc()
+        click.echo(f"rsf: internal error (a bug in rsf, not a finding). Please report it with the command "
+                   f"you ran and the lines above. Exit code {CRASH_EXIT}.", err=True)
+        return CRASH_EXIT
+    return 0
+
+
+def main() -> None:
+    """Entry point of the ``rsf`` command."""
+    sys.exit(run())

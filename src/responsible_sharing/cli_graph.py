@@ -19,6 +19,7 @@ from .errors import UsageError
 from .graph import BINARY_FORMATS, FORMATS, Impact, build_graph, export, focus, impact
 from .ontology import load_ontology
 from .output import write_atomic
+from .validate import Report, validate
 
 _SUFFIX_FORMAT = {".graphml": "graphml", ".gexf": "gexf", ".dot": "dot", ".gv": "dot", ".png": "png", ".svg": "svg"}
 
@@ -37,6 +38,16 @@ def _write(data: bytes, output: Path | None, *, binary: bool) -> None:
         raise UsageError("the output is binary: give -o FILE, or redirect standard output to a file")
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
+
+
+def _validated(policies: tuple[str, ...]) -> list[Report]:
+    """The validation of ``policies`` (none if none given), its warnings said on standard error."""
+    if not policies:
+        return []
+    report = validate(list(policies))
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return [report]
 
 
 def render_impact_text(result: Impact) -> str:
@@ -106,7 +117,7 @@ def register(cli: click.Group) -> None:
         unknown term or unreadable policy.
         """
         ontology = load_ontology(ontology_dir).graph if ontology_dir else None
-        graph = build_graph(ontology, shapes=True, policies=list(reports))
+        graph = build_graph(ontology, shapes=True, reports=_validated(reports))
         result = impact(graph, term)
         if fmt == "json":
             payload = dataclasses.asdict(result)
@@ -177,7 +188,7 @@ def register(cli: click.Group) -> None:
         if fmt in BINARY_FORMATS and output is None and _stdout_is_terminal():
             raise UsageError(f"a {fmt.upper()} picture is binary: give -o FILE, or redirect standard output to a file")
         ontology = load_ontology(ontology_dir).graph if ontology_dir else None
-        graph = build_graph(ontology, shapes=with_shapes, policies=list(policies))
+        graph = build_graph(ontology, shapes=with_shapes, reports=_validated(policies))
         if focus_term is not None:
             graph = focus(graph, focus_term, depth)
         data = export(graph, fmt)

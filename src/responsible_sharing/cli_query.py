@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import sys
+import urllib.parse
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -11,12 +14,13 @@ import pyoxigraph
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import InputSyntaxError, UsageError
+from .errors import UsageError
 from .explain import resolve_term
 from .formats.rdf import report_graph
 from .ontology import load_ontology
 from .oxterms import from_ox
-from .policy_input import expand_paths, quiet_literal_warnings, read_rdf
+from .namespaces import RSF
+from .policy_input import STDIN, expand_paths, quiet_literal_warnings, read_input_bytes, read_policies, read_rdf
 from .output import write_atomic
 from .query_output import GRAPH_FORMATS, PREFIXES, TABULAR, render
 from .queries import StoredQuery, parse_header, stored_query, stored_query_names
@@ -35,7 +39,7 @@ from .sparql import (
 )
 from .store_validation import without
 from .validate import engine as validation_engine
-from .validate import validate
+from .validate import validate_input
 
 _PARAMETER = re.compile(r"\?(\w+)\s*\((\w+)\)")
 GRAPH_BASE = "https://w3id.org/rsf/graph/"
@@ -117,12 +121,8 @@ def choose_engine(name: str, data: tuple[Path, ...]) -> str:
 
 
 def _read_data(path: Path, warnings: list[str]) -> list[pyoxigraph.Quad]:
-    """One --data file, read as policies are (nothing fetched), its named graphs merged into the default graph."""
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputSyntaxError(path, f"cannot read the file: {err.strerror}") from None
-    quads, _ = read_rdf(data, str(path), guess_format(path), warnings)
+    """One --data file, read as policies are (nothing fetched, the size limit), its named graphs merged."""
+    quads, _ = read_rdf(read_input_bytes(str(path)), str(path), guess_format(path), warnings)
     return [pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in quads]
 
 
@@ -249,21 +249,83 @@ def register(cli: click.Group) -> None:
         store_url = store or (endpoint[: -len("/query")] + "/store" if endpoint.endswith("/query") else None)
         if store_url is None:
             raise UsageError("give --store URL: the server's Graph Store Protocol endpoint")
-        ontology = load_ontology().graph
-        put_graph(store_url, GRAPH_BASE + "ontology", serialize_stable(ontology, "ttl"), timeout)
-        put_graph(store_url, GRAPH_BASE + "shapes", serialize_stable(all_shapes(), "ttl"), timeout)
-        loaded = 2
-        for source in expand_paths(list(policies)):
-            name = Path(source).as_posix()
-            policy_graph = Graph()
-            parse_into(policy_graph, Path(source))
-            put_graph(store_url, GRAPH_BASE + "policy/" + name, serialize_stable(policy_graph, "ttl", canonical=False), timeout)
-            loaded += 1
-            if not no_reports:
-                report = without(report_graph(validate([source])), ontology)  # labels live in the ontology graph
-                put_graph(store_url, GRAPH_BASE + "report/" + name, serialize_stable(report, "ttl", canonical=False), timeout)
-                loaded += 1
-        click.echo(f"loaded {loaded} named graphs into {store_url}")
+        notes: list[str] = []
+        graphs = store_graphs(list(policies), notes, reports=not no_reports)  # all read before anything is written
+        for note in dict.fromkeys(notes):
+            click.echo(f"warning: {note}", err=True)
+        with _progress(len(graphs), "loading") as advance:
+            for name, turtle in graphs:
+                put_graph(store_url, name, turtle, timeout)
+                advance(1)
+        click.echo(f"loaded {len(graphs)} named graphs into {store_url}")
+        if not _sees_union(endpoint, timeout):
+            click.echo("note: the endpoint's default graph does not show the named graphs just loaded, so the stored "
+                       "queries will find nothing there; start the server with its union default graph on "
+                       "(oxigraph serve --union-default-graph; see docs/store.md)", err=True)
+
+
+def store_graphs(arguments: list[str], warnings: list[str], *, reports: bool) -> list[tuple[str, bytes]]:
+    """(named graph, Turtle) for the ontology, the shapes and each policy file (and its report), all read first.
+
+    Policies go through the reader every command uses; a file that cannot
+    be read or holds no policy stops the load before the store is touched;
+    what the reader warns about is added to ``warnings``.
+    """
+    ontology = load_ontology().graph
+    graphs = [(GRAPH_BASE + "ontology", serialize_stable(ontology, "ttl")),
+              (GRAPH_BASE + "shapes", serialize_stable(all_shapes(), "ttl"))]
+    names = graph_names(arguments)
+    with _progress(len(names), "reading") as advance:
+        for source, name in names.items():
+            data = read_policies([source])
+            warnings.extend(data.warnings)
+            graphs.append((GRAPH_BASE + "policy/" + name, serialize_stable(data.graph, "ttl", canonical=False)))
+            if reports:
+                report = without(report_graph(validate_input(data)), ontology)  # labels live in the ontology graph
+                graphs.append((GRAPH_BASE + "report/" + name, serialize_stable(report, "ttl", canonical=False)))
+            advance(1)
+    return graphs
+
+
+def graph_names(arguments: list[str]) -> dict[str, str]:
+    """Each file to load -> its name in the store: the path as given when relative, never a machine's absolute path.
+
+    A file given by an absolute path (or one with ``..``) is named from the
+    folder or file argument it came from: ``/home/me/policies/a.ttl`` given as
+    ``/home/me/policies`` is ``policies/a.ttl``.
+    """
+    names: dict[str, str] = {}
+    for argument in arguments:
+        for source in expand_paths([argument]):
+            path = Path(source)
+            if source == STDIN:
+                name = "stdin"
+            elif path.is_absolute() or ".." in path.parts:
+                name = path.relative_to(Path(argument).parent).as_posix()
+            else:
+                name = path.as_posix()
+            name = urllib.parse.quote(name, safe="/")
+            if name in names.values():
+                raise UsageError(f"{source}: two files would be stored as the same graph {GRAPH_BASE}policy/{name}; "
+                                 "load them in separate runs or rename one")
+            names[source] = name
+    return names
+
+
+@contextmanager
+def _progress(length: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on a terminal's standard error; nothing elsewhere."""
+    if length < 2 or not sys.stderr.isatty():
+        yield lambda done: None
+        return
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _sees_union(endpoint: str, timeout: float) -> bool:
+    """Whether the endpoint's default graph shows the ontology graph just loaded (a union default graph)."""
+    probe = f"ASK {{ <{RSF.DataSharingPolicy}> ?p ?o }}"
+    return bool(EndpointEngine(endpoint, timeout).query(probe, {}).boolean)
 
 
 __all__ = ["QueryError", "bind_parameters", "declared_parameters", "local_dataset", "register"]

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+#: exit code of an unexpected exception (a bug): not 1, which CI reads as "findings" (sysexits' EX_SOFTWARE)
+CRASH_EXIT = 70
+
 
 class RsfError(Exception):
     """Base class for errors caused by input or environment, not by a bug."""
@@ -29,6 +32,14 @@ class InputSyntaxError(RsfError):
     def __reduce__(self):  # type: ignore[no-untyped-def]
         # keep the error intact when it crosses from a worker process
         return (type(self), (self.path, self.detail, self.line))
+
+
+class InputError(RsfError):
+    """Input that cannot be validated: nothing found, or refused for safety."""
+
+
+class OutputError(RsfError):
+    """An output file that cannot be written where the user asked."""
 
 
 class ResourceError(RsfError):

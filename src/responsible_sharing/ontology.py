@@ -50,10 +50,16 @@ def read_catalog(directory: Path) -> dict[str, Path]:
     except ET.ParseError as err:
         raise InputSyntaxError(path, f"XML syntax error: {err.msg}", err.position[0]) from None
     mapping: dict[str, Path] = {}
+    inside = directory.resolve()
     for entry in root.iter(f"{_CATALOG_NS}uri"):
         name, uri = entry.get("name"), entry.get("uri")
         if name and uri:
-            mapping[name] = directory / uri
+            target = directory / uri
+            if not target.resolve().is_relative_to(inside):
+                raise InputSyntaxError(path, f"the catalog maps {name} to {uri}, outside the ontology folder "
+                                       f"{directory}; rsf reads modules from that folder only: copy the module "
+                                       "into it and map a relative path")
+            mapping[name] = target
     return mapping
 
 

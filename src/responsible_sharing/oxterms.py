@@ -15,7 +15,7 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | None:
-    """The rdflib term for a pyoxigraph term; a plain literal has no datatype, as rdflib's parsers make it."""
+    """The rdflib term for a pyoxigraph term, literals as written; a plain literal has no datatype, as rdflib's parsers make it."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -27,7 +27,7 @@ def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | Non
     datatype = term.datatype.value
     if datatype == XSD_STRING:
         return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
+    return Literal(term.value, datatype=URIRef(datatype), normalize=False)  # as written: "0", not "false"
 
 
 def to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:

@@ -1,10 +1,13 @@
 """Reading policy files: untrusted input, read without touching the network.
 
 Policies arrive as files, folders or standard input, in any RDF syntax rdflib
-reads. Before a byte reaches a parser this module refuses what could hurt or
-mislead: files over a size limit, RDF/XML with a DOCTYPE (the door to external
-entities), JSON-LD contexts on the web (never fetched; our own context IRI is
-mapped to the shipped file). After parsing it warns about ``owl:imports``
+reads. This is the one reader every command uses for the user's RDF. Before a
+byte reaches a parser it refuses what could hurt or mislead
+(:mod:`~responsible_sharing.input_guards`): input over a size limit (standard
+input too, read in chunks), text that is not UTF-8, RDF/XML with a DOCTYPE
+(the door to external entities and entity bombs), JSON-LD context references
+at any depth (never loaded; our own context IRI is mapped to the shipped
+file) and JSON nested too deeply. After parsing it warns about ``owl:imports``
 (never followed) and about statements on our own terms, and it finds every
 ``rsf:DataSharingPolicy`` with the file and line where it is written.
 
@@ -19,7 +22,6 @@ JSON-LD are parsed by rdflib.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sys
@@ -29,35 +31,35 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, BNode, Graph, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from .errors import InputSyntaxError, RsfError
+from .errors import InputError, InputSyntaxError
+from .input_guards import (
+    keep_markup_literals_unparsed,
+    literals_as_written,
+    make_safe,
+    no_document_loading,
+    read_limited,
+)
 from .namespaces import RSF
 from .oxterms import XSD_STRING, from_ox, to_ox
 from .rdfio import FORMAT_BY_SUFFIX, QUAD_FORMATS, guess_format, parse_bytes_into
-from .resources import data_dir
 
-#: The IRI under which our JSON-LD context is published; mapped to the shipped file.
-CONTEXT_IRI = "https://w3id.org/rsf/context.jsonld"
 DEFAULT_MAX_MB = 10.0
+#: declared prefixes beyond which only those in use are bound (see :meth:`PolicyInput.bound_prefixes`)
+MAX_BOUND_PREFIXES = 200
 STDIN = "-"
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 #: the syntaxes pyoxigraph parses for us (rdflib's names)
 _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
                "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
 _TYPE = ox.NamedNode(str(RDF.type))
 _POLICY = ox.NamedNode(str(RSF.DataSharingPolicy))
 _IMPORTS = ox.NamedNode(str(OWL.imports))
-
-
-class InputError(RsfError):
-    """Input that cannot be validated: nothing found, or refused for safety."""
-
+keep_markup_literals_unparsed()
 
 @dataclass(frozen=True)
 class PolicyOrigin:
@@ -90,7 +92,7 @@ class PolicyInput:
     def to_graph(self) -> Graph:
         """A new rdflib graph of the policies, with the files' prefixes."""
         graph = Graph()
-        for prefix, namespace in self.prefixes:
+        for prefix, namespace in self.bound_prefixes():
             graph.bind(prefix, namespace, override=False)
         with quiet_literal_warnings():
             for quad in self.store:
@@ -101,9 +103,30 @@ class PolicyInput:
     def namespace_manager(self) -> NamespaceManager:
         """Prefixes for showing IRIs, those of the files first."""
         names = Graph()
-        for prefix, namespace in self.prefixes:
+        for prefix, namespace in self.bound_prefixes():
             names.bind(prefix, namespace, override=False)
         return names.namespace_manager
+
+    def bound_prefixes(self) -> list[tuple[str, str]]:
+        """The prefixes worth binding in an rdflib graph: all, or with very many only those in use.
+
+        rdflib binds a prefix in time proportional to those already bound, so
+        a file declaring tens of thousands would take minutes; past
+        :data:`MAX_BOUND_PREFIXES` only the namespaces the data uses are bound
+        (at most that many), and other IRIs are shown in full.
+        """
+        if len(self.prefixes) <= MAX_BOUND_PREFIXES:
+            return self.prefixes
+        used = {_namespace_of(iri) for iri in self._iris()}
+        return [pair for pair in self.prefixes if pair[1] in used][:MAX_BOUND_PREFIXES]
+
+    def _iris(self) -> Iterator[str]:
+        for quad in self.store:
+            for term in (quad.subject, quad.predicate, quad.object):
+                if isinstance(term, ox.NamedNode):
+                    yield term.value
+                elif isinstance(term, ox.Literal):
+                    yield term.datatype.value
 
     def objects(self, subject: Node, predicate: URIRef) -> Iterator[Node]:
         """The objects of ``subject predicate ?o``, as rdflib terms."""
@@ -120,6 +143,11 @@ class PolicyInput:
     def ntriples(self) -> bytes:
         """All the triples as N-Triples, for an engine that reads them itself."""
         return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+
+
+def _namespace_of(iri: str) -> str:
+    """The IRI up to its last ``#``, ``/`` or ``:``, where a prefix's namespace usually ends."""
+    return iri[: max(iri.rfind("#"), iri.rfind("/"), iri.rfind(":")) + 1]
 
 
 @dataclass(frozen=True)
@@ -226,29 +254,32 @@ def require_policies(policies: dict, sources: list[str], warnings: list[str]) ->
         )
 
 
-def _read_one(source: str | GraphChunk, result: PolicyInput, max_mb: float, stdin_format: str) -> None:
-    if isinstance(source, GraphChunk):
-        data, fmt, name = source.data, "nquads", source.source
-    elif source == STDIN:
-        data = sys.stdin.buffer.read()
-        fmt = stdin_format
-        name = "<stdin>"
-    else:
-        path = Path(source)
-        fmt = guess_format(path)
+def read_input_bytes(source: str, max_mb: float = DEFAULT_MAX_MB) -> bytes:
+    """The bytes of one file (or ``-``, standard input), refused once they pass ``max_mb``."""
+    limit = int(max_mb * 1024 * 1024)
+    if source == STDIN:
+        return read_limited(sys.stdin.buffer, limit, "<stdin>")
+    path = Path(source)
+    try:
         size = path.stat().st_size
-        if size > max_mb * 1024 * 1024:
+        if size > limit:
             raise InputError(
                 f"{path}: {size / 1024 / 1024:.1f} MB is over the input limit of {max_mb:g} MB; "
                 "if the file is what you mean to validate, raise the limit with --max-size MB"
             )
-        try:
-            data = path.read_bytes()
-        except OSError as err:
-            raise InputError(f"{path}: cannot read the file: {err.strerror}") from None
-        name = str(path)
-    if not isinstance(source, GraphChunk) and len(data) > max_mb * 1024 * 1024:  # a chunk's size is bounded by its graphs
-        raise InputError(f"{name}: over the input limit of {max_mb:g} MB; raise it with --max-size MB")
+        with path.open("rb") as handle:  # read against the limit: a device or FIFO has no size
+            return read_limited(handle, limit, str(path))
+    except OSError as err:
+        raise InputError(f"{path}: cannot read the file: {err.strerror}") from None
+
+
+def _read_one(source: str | GraphChunk, result: PolicyInput, max_mb: float, stdin_format: str) -> None:
+    if isinstance(source, GraphChunk):  # a chunk's size is bounded by its graphs
+        data, fmt, name = source.data, "nquads", source.source
+    else:
+        fmt = stdin_format if source == STDIN else guess_format(Path(source))
+        data = read_input_bytes(source, max_mb)
+        name = "<stdin>" if source == STDIN else str(Path(source))
     if not data.strip():
         raise InputError(f"{name}: the file is empty; there is no policy to validate")
     quads, prefixes = read_rdf(data, name if source != STDIN else STDIN, fmt, result.warnings)
@@ -259,30 +290,29 @@ def _read_one(source: str | GraphChunk, result: PolicyInput, max_mb: float, stdi
     if not policies:
         result.warnings.append(f"{name}: no rsf:DataSharingPolicy in this file; its statements are read as context")
     # lines are found in the text as written; a chunk's N-Quads are not the file's lines
-    decoded = "" if isinstance(source, GraphChunk) else data.decode("utf-8", errors="replace")
+    lines = {} if isinstance(source, GraphChunk) or not policies else subject_lines(
+        data.decode("utf-8", errors="replace"), prefixes)
     for node in policies:
         policy = from_ox(node)
         if policy not in result.policies:
-            result.policies[policy] = PolicyOrigin(name, _line_of(policy, decoded, prefixes))  # type: ignore[index]
+            line = lines.get(node.value) if isinstance(node, ox.NamedNode) else None
+            result.policies[policy] = PolicyOrigin(name, line)  # type: ignore[index]
     result.store.extend(q if q.graph_name == ox.DefaultGraph() else ox.Quad(q.subject, q.predicate, q.object) for q in quads)
     known = set(result.prefixes)
     result.prefixes.extend(pair for pair in prefixes.items() if pair not in known)
 
 
 def read_rdf(data: bytes, name: str, fmt: str, warnings: list[str]) -> tuple[list[ox.Quad], dict[str, str]]:
-    """The quads and prefixes of one file's bytes, read safely: nothing is fetched from the network.
+    """The quads and prefixes of one file's bytes, read safely: nothing is fetched, no other file is read.
 
     RDF/XML with a DOCTYPE is refused (a DTD can pull in external entities);
-    JSON-LD contexts are never fetched (ours is mapped to the shipped file,
-    others are dropped with a warning in ``warnings``).
+    JSON-LD contexts are never loaded (ours is mapped to the shipped file,
+    others are dropped with a warning in ``warnings``); text syntaxes must be
+    UTF-8. See :mod:`~responsible_sharing.input_guards`.
     """
-    if fmt == "xml" and _DOCTYPE.search(data):
-        raise InputError(
-            f"{name}: RDF/XML with a DOCTYPE declaration is refused, because a DTD can pull in external "
-            "entities (files or URLs). Remove the <!DOCTYPE …> block and write the IRIs out in full."
-        )
-    text = _localise_jsonld(data, name, warnings) if fmt == "json-ld" else data
-    return parse_quads(text, name, fmt)
+    text = make_safe(data, name, fmt, warnings)
+    with no_document_loading(name), literals_as_written():
+        return parse_quads(text, name, fmt)
 
 
 def parse_quads(text: bytes | str, name: str, fmt: str) -> tuple[list[ox.Quad], dict[str, str]]:
@@ -305,16 +335,24 @@ def parse_quads(text: bytes | str, name: str, fmt: str) -> tuple[list[ox.Quad], 
     graph = Graph()
     with quiet_literal_warnings():
         parse_bytes_into(graph, text, name, fmt)
-    quads = []
-    for triple in graph:
-        try:
-            quads.append(ox.Quad(*(to_ox(node) for node in triple)))  # type: ignore[misc]
-        except ValueError as err:
-            bad = [str(node) for node in triple if isinstance(node, URIRef) and not _valid_iri(node)]
-            what = f"<{bad[0]}> is not a valid IRI" if bad else "a statement cannot be read as RDF"
-            raise InputSyntaxError(name, f"{what} ({err}); percent-encode spaces and other characters "
-                                   "IRIs may not hold") from None
+    quads = [_quad(triple, name) for triple in graph]
     return quads, {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
+
+
+def _quad(triple: tuple[Node, Node, Node], name: str) -> ox.Quad:
+    """One statement rdflib parsed, as a pyoxigraph quad; what no RDF store could hold is refused."""
+    subject, predicate, _ = triple
+    if not isinstance(subject, (URIRef, BNode)) or not isinstance(predicate, URIRef):
+        raise InputSyntaxError(name, f"the value {str(subject)[:80]!r} stands where a subject or property must "
+                               "be (a JSON-LD @reverse or key with a plain value?); subjects and properties "
+                               "are IRIs or blank nodes")
+    try:
+        return ox.Quad(*(to_ox(node) for node in triple))  # type: ignore[misc]
+    except ValueError as err:
+        bad = [str(node) for node in triple if isinstance(node, URIRef) and not _valid_iri(node)]
+        what = f"<{bad[0]}> is not a valid IRI" if bad else "a statement cannot be read as RDF"
+        raise InputSyntaxError(name, f"{what} ({err}); percent-encode spaces and other characters "
+                               "IRIs may not hold") from None
 
 
 def _valid_iri(node: URIRef) -> bool:
@@ -354,49 +392,6 @@ def quiet_literal_warnings() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _localise_jsonld(data: bytes, name: str, warnings: list[str]) -> str:
-    """Replace our context IRI by the shipped context; drop (and report) other remote contexts."""
-    try:
-        document = json.loads(data)
-    except json.JSONDecodeError as err:
-        raise InputSyntaxError(name, f"JSON syntax error: {err.msg} (column {err.colno})", err.lineno) from None
-    local = json.loads((data_dir("ontology") / "context.jsonld").read_text(encoding="utf-8"))["@context"]
-
-    def fix_context(value: Any) -> Any:
-        if isinstance(value, str):
-            if value == CONTEXT_IRI:
-                return local
-            warnings.append(f"{name}: JSON-LD context {value} was not fetched (rsf never reads the network); "
-                            f"terms it defines stay unexpanded. Use {CONTEXT_IRI} or an inline context.")
-            return None
-        if isinstance(value, list):
-            kept = [fix_context(v) for v in value]
-            return [v for v in kept if v is not None]
-        if isinstance(value, dict):
-            if "@import" in value:
-                warnings.append(f"{name}: JSON-LD @import {value['@import']} was not fetched (rsf never reads the network)")
-                value = {k: v for k, v in value.items() if k != "@import"}
-            return value
-        return value
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, dict):
-            out = {}
-            for key, value in node.items():
-                if key == "@context":
-                    fixed = fix_context(value)
-                    if fixed is not None:
-                        out[key] = fixed
-                else:
-                    out[key] = walk(value)
-            return out
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        return node
-
-    return json.dumps(walk(document))
-
-
 def _note_imports(quads: Iterable[ox.Quad], name: str, warnings: list[str]) -> None:
     for target in sorted({q.object.value for q in quads if q.predicate == _IMPORTS}):
         warnings.append(f"{name}: owl:imports {target} was not followed (rsf never reads the network); "
@@ -414,20 +409,31 @@ def _note_collisions(quads: Iterable[ox.Quad], name: str, warnings: list[str]) -
         )
 
 
-def _line_of(node: Node, text: str, prefixes: dict[str, str]) -> int | None:
-    """The first line where ``node`` is written as a subject (best effort; None for blank nodes)."""
-    if isinstance(node, BNode):
-        return None
-    iri = str(node)
-    candidates = [f"<{iri}>", f'"{iri}"']
-    for prefix, namespace in prefixes.items():
-        if prefix and iri.startswith(namespace) and iri != namespace:
-            local = iri[len(namespace):]
-            candidates.append(f"{prefix}:{local}")
-            candidates.append(f'"{prefix}:{local}"')
+_SUBJECT = re.compile(r'\s*(<[^>\s]*>|"[^"]*"|[A-Za-z_]?[\w.-]*:[^\s;,()\[\]]*)')
+_WRITTEN_ID = re.compile(r'"@?id"\s*:\s*"([^"]*)"|rdf:about="([^"]*)"')
+
+
+def subject_lines(text: str, prefixes: dict[str, str]) -> dict[str, int]:
+    """IRI -> the first line where it is written as a subject (Turtle), an ``@id`` (JSON-LD) or ``rdf:about``.
+
+    One pass over the text, whatever the number of policies or prefixes: a
+    best effort that finds where each named policy starts.
+    """
+    found: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.lstrip()
-        for candidate in candidates:
-            if stripped.startswith(candidate) or f'"@id": {candidate}' in line or f'rdf:about="{iri}"' in line:
-                return number
-    return None
+        written = [m.group(1) or m.group(2) for m in _WRITTEN_ID.finditer(line)]
+        subject = _SUBJECT.match(line)
+        if subject:
+            written.append(subject.group(1).strip('"'))
+        for token in written:
+            found.setdefault(_expand(token, prefixes), number)
+    return found
+
+
+def _expand(token: str, prefixes: dict[str, str]) -> str:
+    if token.startswith("<") and token.endswith(">"):
+        return token[1:-1]
+    prefix, colon, local = token.partition(":")
+    if colon and prefix in prefixes and not local.startswith("//"):
+        return prefixes[prefix] + local
+    return token

@@ -13,7 +13,8 @@ from xml.sax import SAXParseException
 from rdflib import Dataset, Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from .errors import InputSyntaxError
+from .errors import InputSyntaxError, RsfError
+from .input_guards import make_safe, no_document_loading
 
 #: File extensions and the rdflib parser for each.
 FORMAT_BY_SUFFIX = {
@@ -56,13 +57,15 @@ def _badsyntax_line(err: BadSyntax) -> int | None:
 
 
 def parse_into(graph: Graph, path: Path, fmt: str | None = None) -> Graph:
-    """Parse ``path`` into ``graph``; raise :class:`InputSyntaxError` on bad syntax."""
+    """Parse ``path`` into ``graph``, through the input guards; raise :class:`InputSyntaxError` on bad syntax."""
     fmt = fmt or guess_format(path)
     try:
         data = path.read_bytes()
     except OSError as err:
         raise InputSyntaxError(path, f"cannot read the file: {err.strerror}") from None
-    return parse_bytes_into(graph, data, path, fmt)
+    text = make_safe(data, str(path), fmt, [])  # what it drops (a remote JSON-LD context) stays unexpanded
+    with no_document_loading(str(path)):
+        return parse_bytes_into(graph, text, path, fmt)
 
 
 def parse_bytes_into(graph: Graph, data: bytes | str, path: Path | str, fmt: str) -> Graph:
@@ -76,6 +79,10 @@ def parse_bytes_into(graph: Graph, data: bytes | str, path: Path | str, fmt: str
                 graph.add((s, p, o))
         else:
             graph.parse(data=data, format=fmt, publicID=base)
+    except RsfError:
+        raise
+    except RecursionError:
+        raise InputSyntaxError(path, f"{fmt}: nested too deeply to read; flatten the nesting") from None
     except BadSyntax as err:
         why = getattr(err, "_why", None) or str(err)
         raise InputSyntaxError(path, f"{fmt} syntax error: {why}", _badsyntax_line(err)) from None

@@ -33,6 +33,7 @@ from rdflib.util import from_n3
 from rdflib.term import Node
 
 from .errors import UsageError
+from .input_guards import literals_as_written
 from .namespaces import RSF
 from .ontology import load_ontology
 from .policy_input import STDIN, GraphChunk, PolicyInput, PolicyOrigin, expand_paths, read_policies, require_policies, stream_graphs
@@ -328,8 +329,24 @@ class RawResult:
     component: str
 
 
+#: policies checked by one pySHACL run: its report text grows with the square of the results, so a file of
+#: thousands of policies with many findings each is checked a group at a time
+PYSHACL_GROUP = 50
+
+
 def _pyshacl_results(data: PolicyInput, targets: dict[str, set[Node]]) -> list[RawResult]:
-    results = _run_pyshacl(data.to_graph(), targeted_shapes(targets))
+    graph = data.to_graph()
+    policies = sorted({p for nodes in targets.values() for p in nodes}, key=str)
+    groups = [set(policies[start : start + PYSHACL_GROUP]) for start in range(0, len(policies), PYSHACL_GROUP)]
+    found: list[RawResult] = []
+    for group in groups or [set()]:
+        aimed = {shape: nodes & group for shape, nodes in targets.items()}
+        found.extend(_pyshacl_group(graph, aimed))
+    return found
+
+
+def _pyshacl_group(graph: Graph, targets: dict[str, set[Node]]) -> list[RawResult]:
+    results = _run_pyshacl(graph, targeted_shapes(targets))
     # only the report's own results: pySHACL also types the nested sh:detail results
     return [
         RawResult(
@@ -393,16 +410,17 @@ def _pyrudof_results(data: PolicyInput, targets: dict[str, set[Node]]) -> list[R
     session.read_data(triples, format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
     report = session.validate_shacl(mode=pyrudof.ShaclValidationMode.Native)
     names = NamespaceManager(Graph(), bind_namespaces="core")
-    return [
-        RawResult(
-            focus=_rudof_term(e.focus_node, names),  # type: ignore[arg-type]
-            shape=str(e.source_shape),
-            severity=SH[str(e.severity)],
-            value=_rudof_term(e.value, names),
-            component=str(e.constraint_component or ""),
-        )
-        for e in report.violations
-    ]
+    with literals_as_written():  # a value as written, as pySHACL reports it
+        return [
+            RawResult(
+                focus=_rudof_term(e.focus_node, names),  # type: ignore[arg-type]
+                shape=str(e.source_shape),
+                severity=SH[str(e.severity)],
+                value=_rudof_term(e.value, names),
+                component=str(e.constraint_component or ""),
+            )
+            for e in report.violations
+        ]
 
 
 #: SHACL engines: pySHACL is the reference; pyrudof is offered because it gives the same findings

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import PurePath
 from urllib.parse import quote
 from typing import Any
@@ -48,8 +49,17 @@ def _driver_description() -> str:
             f"Genomic and Health-Related Data. {MEANING} {NON_BINDING} Levels: {levels}.")
 
 
+def _artifact_uri(source: str) -> str:
+    """A file path as a relative or absolute URI reference; a store's graph IRI (from --endpoint) as it is."""
+    if source == "<stdin>":
+        return "stdin"
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", source):
+        return quote(source, safe="/:?#[]@!$&'()*+,;=%~")
+    return quote(PurePath(source).as_posix(), safe="/:")
+
+
 def _location(f: Finding) -> dict[str, Any]:
-    uri = "stdin" if f.source == "<stdin>" else quote(PurePath(f.source).as_posix(), safe="/:")
+    uri = _artifact_uri(f.source)
     physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
     if f.line:
         physical["region"] = {"startLine": f.line}
