@@ -196,7 +196,9 @@ def test_json_report_content(reports):
     assert policy["title"] == "Cohort study data-sharing policy"
     assert (policy["source"], policy["line"]) == ("tests/fixtures/reports/researcher-violations.ttl", 12)
     assert policy["profile"]["roles"] == [{"iri": str(RSF.Researcher), "notation": "R01", "label": "researcher"}]
-    assert len(policy["profile"]["applicable"]) == 9
+    # O-CE1-07, O-CE2-03, O-CE2-13, O-CE3-04, O-CE5-03, O-CE5-04, O-CE5-08, O-CE7-01,
+    # O-CE7-02, O-CE7-04, O-CE10-03 (O-CE2-13 and O-CE5-08 are borne by researchers since 0.3.0)
+    assert len(policy["profile"]["applicable"]) == 11
     assert policy["profile"]["sources"] == "all"
     violation = policy["findings"][0]
     assert violation["severity"] == "violation"
@@ -276,7 +278,7 @@ def test_coverage_json_content(reports, coverage_validator):
     assert rights["HR-AUTHOR"]["status"] == "partly" and rights["HR-AUTHOR"]["open"] == ["O-CE7-02"]
     assert rights["HR-SCIENCE"]["status"] == "addressed" and rights["HR-SCIENCE"]["open"] == []
     assert rights["HR-FAIRNESS"]["open"] == [] and rights["HR-HEALTH"]["status"] == "not asked"
-    # the two source layers: O-CE3-04 rests only on GA4GH policies, the rest on the Framework
+    # the two source layers: O-CE2-13, O-CE3-04 and O-CE5-08 rest only on GA4GH policies, the rest on the Framework
     sources = {s["notation"]: (s["status"], s["open"]) for s in policy["sources"]}
     assert sources == {"framework": ("partly", ["O-CE5-03", "O-CE7-02"]), "ga4gh-policies": ("addressed", [])}
     elements = {e["notation"]: e["status"] for e in policy["core_elements"]}
