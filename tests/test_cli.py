@@ -42,14 +42,22 @@ def test_explain_ce1_shows_meaning_principles_rights_and_obligations():
     assert 'serves P4 "Foster Trust, Integrity and Reciprocity"  [primary; project interpretation]' in out
     assert 'serves P1 "Respect Individuals, Families and Communities"  [secondary; project interpretation]' in out
     # which rights the element upholds through them, with their articles
-    assert 'upholds HR-FAIRNESS "right to procedural fairness" (ICCPR 14(1), UDHR 10, UDHR 8)  [project interpretation]' in out
+    assert 'upholds HR-FAIRNESS "right to procedural fairness" (ICCPR 14(1), UDHR 10, UDHR 8)  [stated by a GA4GH policy]' in out
     assert 'upholds HR-PRIVACY "right to privacy" (ICCPR 17, UDGHR 7, UDHR 12)'.replace("UDGHR", "UDHGHR") in out
     assert 'upholds HR-DIGNITY "respect for human dignity"' in out
     assert "HR-AUTHOR" not in out.split("What the Framework itself states")[0]
     # what the Framework itself states
     assert 'HR-SCIENCE "right to share in scientific advancement and its benefits"  [stated by the Framework]' in out
     # obligations that derive from it and their bearers
-    assert "Obligations below this term (12):" in out
+    from rdflib import OWL, Literal, URIRef
+
+    from responsible_sharing import load_ontology
+
+    graph = load_ontology().graph
+    ce1 = URIRef("https://w3id.org/rsf/CE1")
+    live = [o for o in graph.subjects(URIRef("https://w3id.org/rsf/derivesFrom"), ce1)
+            if (o, OWL.deprecated, Literal(True)) not in graph]
+    assert f"Obligations below this term ({len(live)}):" in out and len(live) >= 12
     assert "O-CE1-10   SHOULD describe how access requests are decided" in out
     assert "borne by: data access committee" in out
 

@@ -142,6 +142,7 @@ def test_qa_reports_an_obligation_cited_only_to_a_part(ontology_copy):
 @pytest.mark.parametrize("term, expected", [
     ("P1", ["HR-DIGNITY", "HR-PRIVACY", "HR-NONDISCRIMINATION"]),
     ("HR-SCIENCE", ["ICESCR 15(1)(b)", "stated by the Framework"]),
+    ("RightToScience", ['ICESCR 15(1)(b) "ICESCR Article 15(1)(b)"  [stated by the Framework]']),
     ("O-CE5-03", ["Layer: the Framework", "Part IV, 5", "bullet 2", "Checked by:", "https://w3id.org/rsf/shapes/O-CE5-03"]),
     ("O-CE10-05", ["Layer: GA4GH policies", "GA4GH Accountability Policy", "--sources framework"]),
 ])

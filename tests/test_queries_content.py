@@ -202,6 +202,8 @@ def test_shape_to_right_for_every_shape_matches_the_traces(store):
     assert {str(r.shape) for r in rows} == set(eng.checks)
     assert not any(isinstance(r.shape, BNode) for r in rows)
     for shape, obligation in eng.checks.items():
+        if obligation not in eng.traces:  # a retired obligation: its shape is deactivated and no finding cites it
+            continue
         rights = {str(r.right) for r in rows if str(r.shape) == shape}
         assert rights == {right.iri for right in eng.traces[obligation].rights}, shape
 
@@ -315,7 +317,8 @@ def test_policy_coverage_of_the_funder(store, report, ontology):
     elements = set(ontology.subjects(RDF.type, RSF.CoreElement))
     assert {r.element for r in rows} == elements and len(rows) == 10
     expected = _coverage(report, str(FUNDER))
-    assert expected == {str(RSF.CE2): Counter(warning=1), str(RSF.CE9): Counter(info=1)}  # examples/README.md
+    # examples/README.md: O-CE2-06 and both O-CE2-11 shapes (CE2), O-CE9-02 (CE9), O-CE10-06-category (CE10)
+    assert expected == {str(RSF.CE2): Counter(warning=3), str(RSF.CE9): Counter(warning=1), str(RSF.CE10): Counter(warning=1)}
     for r in rows:
         counts = expected.get(str(r.element), Counter())
         assert (int(r.findings), int(r.violations), int(r.warnings), int(r.infos)) == (
@@ -395,9 +398,13 @@ def test_policies_failing_udhr_article_27(store, dataset, report):
     for provision in art27:
         resting = [f for f in report.findings if str(provision) in {p.iri for r in f.trace.rights for p in r.provisions}]
         expected[provision] = Counter(f.policy for f in resting)
-    # Art. 27(1) is the right to science: the funder, the biobank and the institute fail obligations resting on it
+    # Art. 27(1) recognises the rights to share in science (upheld by CE4, CE8, CE9, CE10), to take part in it
+    # (CE3) and scientific freedom (CE10): the funder (CE9, CE10), the biobank (CE10), the institute (CE3, CE4,
+    # CE10), the laboratory and the federated repository (CE3) fail obligations resting on it (examples/README.md)
     assert set(expected[RSF["UDHR-Art27-1"]]) == {
-        str(FUNDER), str(BIOBANK), "https://example.org/wrenfield-institute/research-data-policy"}
+        str(FUNDER), str(BIOBANK), "https://example.org/wrenfield-institute/research-data-policy",
+        "https://example.org/calderby-genetics/variant-sharing-policy",
+        "https://example.org/meridale-repository/controlled-access-policy"}
     both = store.query(with_values("policies-failing-provision", {"provision": list(art27)}))
     got = {(r.provision, str(r.policy)): int(r.findings) for r in both}
     assert got == {(prov, policy): n for prov, c in expected.items() for policy, n in c.items()}
