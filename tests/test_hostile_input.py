@@ -266,7 +266,7 @@ BROKEN = {
     "utf16.ttl": (_TURTLE.encode("utf-16"), ["utf16.ttl:1:", "UTF-16"]),
     "utf16.nq": (_TURTLE.replace(";\n ", ".\n<http://example.org/policy>").encode("utf-16-le"), ["utf16.nq:1:", "UTF-8"]),
     "bomb-utf16.rdf": (_billion_laughs().encode("utf-16-le"), ["bomb-utf16.rdf:2:", "DOCTYPE"]),
-    "malformed.rdf": (f'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+    "malformed.rdf": ('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
                       '<rdf:Description rdf:about="http://example.org/policy">\n</rdf:RDF>\n'.encode(),
                       ["malformed.rdf:4:", "XML syntax error"]),
     "deep-array.jsonld": (('{"@id": "http://example.org/policy", "http://example.org/p": ' + "[" * 50000

@@ -33,6 +33,7 @@ from .qa import render_text as render_qa
 from .rdfio import FORMAT_BY_SUFFIX
 from .serialize import FORMATS as EXPORT_FORMATS
 from .store_validation import POLICY_GRAPHS, validate_store
+from .trace import SOURCE_CHOICES
 from .validate import BATCH_FILES, Report, engine
 from .validate import validate as run_validation
 
@@ -190,7 +191,7 @@ per_graph_option = click.option(
 sources_option = click.option(
     "--sources",
     "source_layer",
-    type=click.Choice(["all", "framework"]),
+    type=click.Choice(list(SOURCE_CHOICES)),
     default="all",
     show_default=True,
     help="Which texts the obligations come from. all: the Framework and the GA4GH policies that elaborate it "

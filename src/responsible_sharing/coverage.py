@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .trace import SOURCE_LAYERS, ObligationTrace, Term, natural_key
+from .trace import LAYER_LABELS, SOURCE_LAYERS, ObligationTrace, Term, natural_key
 from .validate import SEVERITIES, PolicyReport, Report
 
 
@@ -110,8 +110,7 @@ def policy_coverage(report: PolicyReport, traces: dict[str, ObligationTrace]) ->
     )
 
 
-#: how the coverage table names a source layer, and the ontology term that stands for it
-LAYER_LABELS = {"framework": "the Framework", "ga4gh-policies": "GA4GH policies"}
+#: the ontology term that stands for each source layer
 LAYER_IRIS = {"framework": "https://w3id.org/rsf/GA4GHFramework", "ga4gh-policies": "https://w3id.org/rsf/GA4GHPolicy"}
 
 

@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, RDFS, SH, SKOS
 from . import queries
 from .errors import UnknownTermError
 from .ontology import term_name
-from .trace import FRAMEWORK_LAYER, Statement, build_traces
+from .trace import FRAMEWORK_LAYER, LAYER_LABELS, Statement, build_traces
 
 RSF = "https://w3id.org/rsf/"
 NO_BASIS = "basis not recorded"
@@ -28,8 +28,6 @@ NO_BASIS = "basis not recorded"
 #: links that the chain, right or obligation sections already show
 _SHOWN_IN_CHAIN = ("serves", "upholds", "groundedIn", "derivesFrom", "recognisedIn", "guidedBy", "bearer", "statedIn")
 
-#: how a report and explain name a source layer
-LAYER_NAMES = {FRAMEWORK_LAYER: "the Framework", "ga4gh-policies": "GA4GH policies elaborating the Framework"}
 
 
 def _label(graph: Graph, node: object) -> str:
@@ -318,7 +316,7 @@ def _render_chains(ex: Explanation) -> list[str]:
 
 
 def _render_obligation(facts: ObligationFacts) -> list[str]:
-    out = [f"Layer: {LAYER_NAMES.get(facts.layer, facts.layer)}", "Stated in:"]
+    out = [f"Layer: {LAYER_LABELS[facts.layer]}", "Stated in:"]
     for statement in facts.statements:
         out.append(f"  {statement.citation}  [{statement.notation}]")
     if not facts.statements:

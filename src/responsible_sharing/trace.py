@@ -62,6 +62,10 @@ class Right:
 FRAMEWORK_LAYER = "framework"
 POLICIES_LAYER = "ga4gh-policies"
 SOURCE_LAYERS = (FRAMEWORK_LAYER, POLICIES_LAYER)
+#: how reports name a layer to a reader
+LAYER_LABELS = {FRAMEWORK_LAYER: "the Framework", POLICIES_LAYER: "GA4GH policies"}
+#: what a user may ask for with --sources: every layer, or the Framework's own text
+SOURCE_CHOICES = ("all", FRAMEWORK_LAYER)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from .policy_input import STDIN, GraphChunk, PolicyInput, PolicyOrigin, expand_p
 from .profile import Profile, build_profile, resolve_choice
 from .rdfio import parse_into
 from .resources import shipped_path
-from .trace import ObligationTrace, build_traces, natural_key
+from .trace import SOURCE_CHOICES, ObligationTrace, build_traces, natural_key
 
 SEVERITIES = ("violation", "warning", "info")
 _SEVERITY_NAME = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
@@ -436,6 +436,8 @@ def validate_input(
     source_layer: str = "all",
 ) -> Report:
     """Validate policies already read with :func:`read_policies`."""
+    if source_layer not in SOURCE_CHOICES:
+        raise UsageError(f"unknown source layer {source_layer!r}; choose one of: {', '.join(SOURCE_CHOICES)}")
     eng = engine()
     role_iris = [resolve_choice(eng.ontology, RSF.ActorRole, r, "role") for r in roles or []]
     model_iri = resolve_choice(eng.ontology, RSF.AccessModel, access_model, "access model") if access_model else None

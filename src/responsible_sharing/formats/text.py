@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..namespaces import RSFSH
-from ..trace import FRAMEWORK_LAYER, ObligationTrace, Term
+from ..trace import FRAMEWORK_LAYER, LAYER_LABELS, ObligationTrace, Term
 from ..validate import Finding, PolicyReport, Report
 
 _COLOURS = {"violation": "red", "warning": "yellow", "info": "cyan"}
@@ -37,7 +37,8 @@ def legend() -> str:
 def stated_in(trace: ObligationTrace) -> str:
     """Where the obligation is stated, e.g. ``the Framework, Part IV, 5 …, bullet 2; GA4GH Consent Policy, 2.1.1``."""
     return "; ".join(
-        f"{'the Framework' if s.layer == FRAMEWORK_LAYER else s.document_name}, {s.locator}" for s in trace.statements
+        f"{LAYER_LABELS[FRAMEWORK_LAYER] if s.layer == FRAMEWORK_LAYER else s.document_name}, {s.locator}"
+        for s in trace.statements
     )
 
 
