@@ -68,10 +68,14 @@ def secret(tmp_path_factory) -> Path:
     return path
 
 
+#: a run still going after this long is a hang: the process is stopped with its stacks printed
+HANG_SECONDS = 300
+
+
 @pytest.fixture(autouse=True)
 def hang_stop() -> Iterator[None]:
     """A case that hangs kills the run with the stacks printed, instead of hanging the suite."""
-    faulthandler.dump_traceback_later(300, exit=True)
+    faulthandler.dump_traceback_later(HANG_SECONDS, exit=True)
     yield
     faulthandler.cancel_dump_traceback_later()
 
@@ -247,6 +251,7 @@ def test_generated_corpus(tmp_path, server, secret):
         for command, args in commands(str(path)).items():
             if FUZZ_COMMANDS != "all" and command != FUZZ_COMMANDS:
                 continue
+            faulthandler.dump_traceback_later(HANG_SECONDS, exit=True)  # per run: the corpus takes many minutes
             outcome = run_rsf_inprocess(*args, watched=(str(secret.parent),))
             codes[outcome.code] = codes.get(outcome.code, 0) + 1
             try:
