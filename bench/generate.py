@@ -115,7 +115,7 @@ GAPS: dict[str, Gap] = {
                              (("rsf:accessCommittee",), ("dcat:contactPoint",))),
     "decision-criteria": Gap("the criteria access is decided on", "O-CE1-10-criteria", (("rsf:decisionCriteria",),)),
     "decision-time": Gap("the time limit for access decisions", "O-CE1-10-time", (("rsf:decisionTimeLimit",),)),
-    "appeal-route": Gap("the appeal route", "O-CE1-10-appeal", (("rsf:appealRoute",),)),
+    "appeal-route": Gap("the appeal route", "O-CE1-16", (("rsf:appealRoute",),)),
     "responsible-contact": Gap("how to reach the answerable officer", "O-CE2-01",
                                (("dpv:hasResponsibleEntity",), ("dcat:contactPoint",))),
     "conflicts-of-interest": Gap("how deciders handle conflicts of interest", "O-CE2-03",

@@ -38,8 +38,30 @@ def test_secure_environment_is_not_asked_to_destroy_copies_that_never_exist():
     controlled = _asked("controlled.ttl")["controlled-policy"]
     assert "O-CE5-07" not in tre
     assert "O-CE5-07" in controlled
-    assert controlled - tre == {"O-CE5-07"}
-    assert "O-CE5-05" in tre  # remote access from abroad can still be a transfer
+    # no copy leaves: neither destruction of copies nor transfer safeguards arise
+    assert controlled - tre == {"O-CE5-05", "O-CE5-07"}
+
+
+def test_transfer_safeguards_arise_in_a_secure_environment_that_users_abroad_log_in_to():
+    asked = _applicable("secure-environment-remote.ttl")
+    assert "O-CE5-05" in asked["tre-remote"]
+    assert "O-CE5-05" not in asked["tre-local"]
+    report = validate([str(PROFILES / "secure-environment-remote.ttl")])
+    local = next(p for p in report.policies if p.policy.endswith("tre-local"))
+    assert "rsf:remoteAccessFromAbroad" not in local.profile.excluded[RSF + "O-CE5-05"]
+    assert "no transfer abroad takes place" in local.profile.excluded[RSF + "O-CE5-05"]
+
+
+def test_a_policy_with_two_access_models_is_asked_what_arises_under_either():
+    applicable = _applicable("secure-environment-remote.ttl")["two-models"]
+    assert "O-CE1-10" in applicable  # moot for open data, but the secure environment decides access
+    assert "O-CE5-04" in applicable
+    assert "O-CE5-07" not in applicable  # moot under both: no identified recipient holds a copy
+    report = validate([str(PROFILES / "secure-environment-remote.ttl")])
+    two = next(p for p in report.policies if p.policy.endswith("two-models"))
+    assert two.profile.access_model_label == "open access and secure environment access"
+    why = two.profile.excluded[RSF + "O-CE5-07"]
+    assert "does not arise under open access" in why and "does not arise under secure environment access" in why
 
 
 def test_the_profile_says_why_an_obligation_is_left_out():
@@ -62,6 +84,41 @@ def test_a_named_delegate_takes_the_duty_an_unnamed_one_does_not():
     assert "O-CE2-10" not in asked["named-delegate"]
     assert "O-CE1-10" in asked["unnamed-delegate"]
     assert "O-CE2-10" in asked["unnamed-delegate"]
+
+
+def test_delegating_the_decision_keeps_the_appeal_route():
+    applicable = _applicable("delegating.ttl")["named-delegate"]
+    assert "O-CE1-10" not in applicable
+    assert "O-CE1-16" in applicable  # the appeal is not delegated unless the policy says so
+
+
+def test_a_group_of_duties_is_delegated_exactly():
+    report = validate([str(PROFILES / "delegating-groups.ttl")])
+    by_name = {p.policy.rsplit("/", 1)[-1]: p.profile for p in report.policies}
+    group = {"O-CE1-10", "O-CE1-13", "O-CE1-14", "O-CE1-15", "O-CE2-03", "O-CE2-12", "O-CE9-04"}
+    delegated = {o.removeprefix(RSF) for o in by_name["group-delegate"].delegated}
+    assert delegated == group
+    assert all(by_name["group-delegate"].excluded[RSF + o] == "delegated to Depositor Access Committee" for o in group)
+    assert "O-CE1-16" in {o.removeprefix(RSF) for o in by_name["group-delegate"].applicable}
+    assert {o.removeprefix(RSF) for o in by_name["appeal-too"].delegated} == group | {"O-CE1-16"}
+    by_element = {o.removeprefix(RSF) for o in by_name["element-delegate"].delegated}
+    assert by_element == {"O-CE8-01", "O-CE8-02", "O-CE8-03", "O-CE8-04"}
+    assert "O-CE7-03" in {o.removeprefix(RSF) for o in by_name["element-delegate"].applicable}
+
+
+def test_each_tier_is_checked_with_its_own_profile_and_reported_on_its_own():
+    report = validate([str(PROFILES / "tiered.ttl")])
+    by_name = {p.policy.rsplit("/", 1)[-1]: p for p in report.policies}
+    assert set(by_name) == {"tier-open", "tier-registered", "tier-secure"}  # the programme itself is not reported
+    assert all(p.origin.tier_of == "https://example.org/profiles/programme" for p in by_name.values())
+    assert [m.label for m in by_name["tier-open"].profile.access_models] == ["open access"]
+    assert by_name["tier-secure"].profile.roles[0].label == "data custodian"  # inherited from the programme
+    assert by_name["tier-registered"].title == "Registered tier"
+    asked = {name: {f.trace.obligation.notation for f in p.findings} for name, p in by_name.items()}
+    assert "O-CE1-16" not in asked["tier-open"] and "O-CE5-04" not in asked["tier-open"]
+    assert {"O-CE1-16", "O-CE5-04"} <= asked["tier-registered"] & asked["tier-secure"]
+    assert "O-CE5-05" in asked["tier-registered"] and "O-CE5-05" not in asked["tier-secure"]
+    assert "O-CE5-03" in asked["tier-open"]  # the re-identification ban holds for every tier
 
 
 def test_options_override_what_the_policy_states():

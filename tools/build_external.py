@@ -218,7 +218,7 @@ ODRL_TERMS = [
     "Policy", "Set", "Offer", "Agreement", "Permission", "Prohibition", "Duty", "Action",
     "Constraint", "permission", "prohibition", "obligation", "duty", "action", "target",
     "assigner", "assignee", "constraint", "leftOperand", "operator", "rightOperand",
-    "hasPolicy", "use", "distribute", "delete", "attribute", "inform", "purpose", "isA", "eq",
+    "hasPolicy", "inheritFrom", "use", "distribute", "delete", "attribute", "inform", "purpose", "isA", "eq",
 ]
 
 DCAT_TERMS = [

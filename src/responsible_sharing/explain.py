@@ -20,6 +20,7 @@ from rdflib.namespace import DCTERMS, RDFS, SH, SKOS
 from . import queries
 from .errors import UnknownTermError
 from .ontology import term_name
+from .profile import access_models
 from .trace import FRAMEWORK_LAYER, LAYER_LABELS, Statement, build_traces
 
 RSF = "https://w3id.org/rsf/"
@@ -72,6 +73,8 @@ class ObligationFacts:
     shapes: list[str]
     #: why a policy's profile leaves the obligation out, one entry per circumstance
     dropped_when: list[str]
+    #: (access model label, "applies" or why it does not arise) for every kind of sharing, open first
+    sharing: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -202,8 +205,18 @@ def explain(graph: Graph, needle: str, shapes: Graph | None = None) -> Explanati
 def _obligation_facts(graph: Graph, term: URIRef, shapes: Graph | None) -> ObligationFacts:
     trace = build_traces(graph)[str(term)]
     dropped = [f"the issuer holds none of its bearer roles ({', '.join(b.label for b in trace.bearers)})"]
-    for model, why in sorted(trace.inapplicable_under.items()):
-        dropped.append(f"the access model is {_label(graph, model)}: {why}")
+    sharing = []
+    for model in access_models(graph):
+        rule = trace.inapplicable_under.get(str(model))
+        if rule is None:
+            sharing.append((_label(graph, model), "applies"))
+            continue
+        unless = ""
+        if rule.unless is not None:
+            prop, value = rule.unless
+            unless = f" It does arise if the policy states {graph.namespace_manager.normalizeUri(URIRef(prop))} {value}."
+        sharing.append((_label(graph, model), f"does not arise: {rule.reason}{unless}"))
+        dropped.append(f"the access model is {_label(graph, model)}: {rule.reason}{unless}")
     if trace.layer != FRAMEWORK_LAYER:
         dropped.append("only the Framework's own text is checked (--sources framework): no clause of the Framework states it")
     checking = sorted(str(s) for s in shapes.subjects(URIRef(f"{RSF}checks"), term)) if shapes is not None else []
@@ -214,6 +227,7 @@ def _obligation_facts(graph: Graph, term: URIRef, shapes: Graph | None) -> Oblig
         shapes=[f"{s} ({shapes.value(URIRef(s), SH.name)})" if shapes.value(URIRef(s), SH.name) else s
                 for s in checking] if shapes is not None else [],
         dropped_when=dropped,
+        sharing=sharing,
     )
 
 
@@ -324,6 +338,9 @@ def _render_obligation(facts: ObligationFacts) -> list[str]:
     out += ["", "Borne by: " + ", ".join(facts.bearers), ""]
     out.append("Checked by:")
     out += [f"  {shape}" for shape in facts.shapes] or ["  (no shape: not machine-checkable)"]
+    out += ["", "Kinds of sharing (access models):"]
+    width = max((len(label) for label, _ in facts.sharing), default=0)
+    out += [f"  {label.ljust(width)}  {verdict}" for label, verdict in facts.sharing]
     out += ["", "Left out of a policy's profile when:"]
     out += [f"  {reason}" for reason in facts.dropped_when]
     out.append("")

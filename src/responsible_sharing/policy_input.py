@@ -9,7 +9,9 @@ input too, read in chunks), text that is not UTF-8, RDF/XML with a DOCTYPE
 at any depth (never loaded; our own context IRI is mapped to the shipped
 file) and JSON nested too deeply. After parsing it warns about ``owl:imports``
 (never followed) and about statements on our own terms, and it finds every
-``rsf:DataSharingPolicy`` with the file and line where it is written.
+``rsf:DataSharingPolicy`` with the file and line where it is written; a
+policy offered in access tiers is read as one policy per tier
+(:mod:`~responsible_sharing.tiers`).
 
 Turtle, N-Triples, TriG and N-Quads are parsed by pyoxigraph into its
 in-memory store, about 25 times faster than rdflib; the policies stay there
@@ -48,6 +50,7 @@ from .input_guards import (
 from .namespaces import RSF
 from .oxterms import XSD_STRING, from_ox, to_ox
 from .rdfio import FORMAT_BY_SUFFIX, QUAD_FORMATS, guess_format, parse_bytes_into
+from .tiers import find_tiers, tier_statements
 
 DEFAULT_MAX_MB = 10.0
 #: declared prefixes beyond which only those in use are bound (see :meth:`PolicyInput.bound_prefixes`)
@@ -67,6 +70,8 @@ class PolicyOrigin:
 
     source: str
     line: int | None
+    #: for an access tier: the policy it inherits from (its IRI, or a blank node's label)
+    tier_of: str | None = None
 
 
 @dataclass
@@ -286,9 +291,11 @@ def _read_one(source: str | GraphChunk, result: PolicyInput, max_mb: float, stdi
     result.sources.append(name)
     _note_imports(quads, name, result.warnings)
     _note_collisions(quads, name, result.warnings)
-    policies = sorted({q.subject for q in quads if q.predicate == _TYPE and q.object == _POLICY}, key=lambda n: n.value)
-    if not policies:
+    typed = {q.subject for q in quads if q.predicate == _TYPE and q.object == _POLICY}
+    if not typed:
         result.warnings.append(f"{name}: no rsf:DataSharingPolicy in this file; its statements are read as context")
+    tiers = find_tiers(quads, typed)  # type: ignore[arg-type]
+    policies = sorted((typed - set(tiers.values())) | set(tiers), key=lambda n: n.value)
     # lines are found in the text as written; a chunk's N-Quads are not the file's lines
     lines = {} if isinstance(source, GraphChunk) or not policies else subject_lines(
         data.decode("utf-8", errors="replace"), prefixes)
@@ -296,8 +303,11 @@ def _read_one(source: str | GraphChunk, result: PolicyInput, max_mb: float, stdi
         policy = from_ox(node)
         if policy not in result.policies:
             line = lines.get(node.value) if isinstance(node, ox.NamedNode) else None
-            result.policies[policy] = PolicyOrigin(name, line)  # type: ignore[index]
+            parent = tiers.get(node)  # type: ignore[call-overload]
+            tier_of = None if parent is None else (parent.value if isinstance(parent, ox.NamedNode) else f"_:{parent.value}")
+            result.policies[policy] = PolicyOrigin(name, line, tier_of)  # type: ignore[index]
     result.store.extend(q if q.graph_name == ox.DefaultGraph() else ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    result.store.extend(tier_statements(quads, tiers))
     known = set(result.prefixes)
     result.prefixes.extend(pair for pair in prefixes.items() if pair not in known)
 

@@ -86,6 +86,15 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class Inapplicability:
+    """Why an obligation does not arise under an access model, and the fact that would make it arise."""
+
+    reason: str
+    #: (property IRI, value as written in the ontology) that, stated by a policy, makes the obligation arise after all
+    unless: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
 class ObligationTrace:
     obligation: Term
     modality: str
@@ -96,7 +105,7 @@ class ObligationTrace:
     bearers: tuple[Term, ...]
     statements: tuple[Statement, ...] = ()
     #: access model IRI -> why the obligation does not arise under it
-    inapplicable_under: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    inapplicable_under: dict[str, Inapplicability] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def layer(self) -> str:
@@ -164,20 +173,20 @@ def _statements(graph: Graph, obligation: Node) -> tuple[Statement, ...]:
     return tuple(sorted(out, key=lambda s: (s.layer != FRAMEWORK_LAYER, s.document_name, natural_key(s.notation))))
 
 
-def _inapplicability(graph: Graph, obligation: Node) -> dict[str, str]:
-    reasons: dict[str, str] = {}
+def _inapplicability(graph: Graph, obligation: Node) -> dict[str, Inapplicability]:
+    """The access models under which ``obligation`` does not arise, from its annotated rsf:inapplicableUnder links."""
+    out: dict[str, Inapplicability] = {}
     for model in graph.objects(obligation, RSF.inapplicableUnder):
-        why = ""
-        for axiom in graph.subjects(RDF.type, URIRef("http://www.w3.org/2002/07/owl#Axiom")):
-            owl = "http://www.w3.org/2002/07/owl#"
-            if (
-                graph.value(axiom, URIRef(owl + "annotatedSource")) == obligation
-                and graph.value(axiom, URIRef(owl + "annotatedProperty")) == RSF.inapplicableUnder
-                and graph.value(axiom, URIRef(owl + "annotatedTarget")) == model
-            ):
+        why, unless = "", None
+        for axiom in graph.subjects(OWL.annotatedSource, obligation):
+            if (graph.value(axiom, OWL.annotatedProperty) == RSF.inapplicableUnder
+                    and graph.value(axiom, OWL.annotatedTarget) == model):
                 why = _text(graph, axiom, RDFS.comment)
-        reasons[str(model)] = why
-    return reasons
+                prop, value = graph.value(axiom, RSF.unlessPolicyStates), graph.value(axiom, RSF.unlessValue)
+                if prop is not None and value is not None:
+                    unless = (str(prop), str(value))
+        out[str(model)] = Inapplicability(why, unless)
+    return out
 
 
 def build_traces(graph: Graph) -> dict[str, ObligationTrace]:

@@ -39,8 +39,10 @@ def _summary(p: PolicyReport) -> str:
 def _policy(p: PolicyReport) -> str:
     prof = p.profile
     roles = ", ".join(r.label for r in prof.roles) or "every role (none stated)"
-    model = prof.access_model.label if prof.access_model else "none stated"
+    model = prof.access_model_label or "none stated"
     where = p.origin.source + (f", line {p.origin.line}" if p.origin.line else "")
+    if p.origin.tier_of:
+        where += f"; access tier of {p.origin.tier_of}"
     out = [
         f"<h2>{escape(p.title or p.policy)}</h2>",
         f"<p class='meta'><code>{escape(p.policy)}</code> in {escape(where)}<br>",

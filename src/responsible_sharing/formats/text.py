@@ -76,8 +76,9 @@ def _finding(f: Finding, color: bool, shown_elements: tuple[Term, ...]) -> list[
 def _profile(report: PolicyReport) -> list[str]:
     p = report.profile
     roles = ", ".join(r.label for r in p.roles) if p.roles else "every role (the policy states no rsf:issuerRole)"
-    model = p.access_model.label if p.access_model else "none stated"
-    out = [
+    model = p.access_model_label or "none stated"
+    out = [f"  access tier of {report.origin.tier_of}"] if report.origin.tier_of else []
+    out += [
         f"  profile: issuer role {roles} ({p.roles_from}); access model {model} ({p.access_model_from})",
         f"           {len(p.applicable)} obligation{'s' if len(p.applicable) != 1 else ''} apply, {len(p.excluded)} left out",
     ]
