@@ -211,12 +211,13 @@ def _obligation_facts(graph: Graph, term: URIRef, shapes: Graph | None) -> Oblig
         if rule is None:
             sharing.append((_label(graph, model), "applies"))
             continue
-        unless = ""
-        if rule.unless is not None:
-            prop, value = rule.unless
-            unless = f" It does arise if the policy states {graph.namespace_manager.normalizeUri(URIRef(prop))} {value}."
-        sharing.append((_label(graph, model), f"does not arise: {rule.reason}{unless}"))
-        dropped.append(f"the access model is {_label(graph, model)}: {rule.reason}{unless}")
+        if rule.provided is None:
+            sharing.append((_label(graph, model), f"does not arise: {rule.reason}"))
+            dropped.append(f"the access model is {_label(graph, model)}: {rule.reason}")
+            continue
+        fact = "{} {}".format(graph.namespace_manager.normalizeUri(URIRef(rule.provided[0])), rule.provided[1])
+        sharing.append((_label(graph, model), f"applies unless the policy states {fact}, when it does not arise: {rule.reason}"))
+        dropped.append(f"the access model is {_label(graph, model)} and the policy states {fact}: {rule.reason}")
     if trace.layer != FRAMEWORK_LAYER:
         dropped.append("only the Framework's own text is checked (--sources framework): no clause of the Framework states it")
     checking = sorted(str(s) for s in shapes.subjects(URIRef(f"{RSF}checks"), term)) if shapes is not None else []

@@ -8,11 +8,11 @@ user can override on the command line:
   against every obligation, and the profile says so;
 * the access model (``rsf:accessModel``), the kind of sharing: an obligation
   marked ``rsf:inapplicableUnder`` that model does not arise (an open-data
-  resource is not asked for an access committee), unless the policy states
-  the fact the link names with ``rsf:unlessPolicyStates`` (a secure
-  environment that users abroad may log in to is asked for transfer
-  safeguards). A policy with several access models is asked what arises
-  under at least one of them; an access tier has its own;
+  resource is not asked for an access committee). Where the link names a fact
+  (``rsf:providedPolicyStates``), it holds only for a policy that states it: a
+  secure environment is spared transfer safeguards only if it says that users
+  abroad may not log in. A policy with several access models is asked what
+  arises under at least one of them; an access tier has its own;
 * delegations (``rsf:delegation``): an obligation handed to a named
   organisation, by name, as a member of a named group (a ``skos:Collection``)
   or as one of a core element's, is that organisation's to meet; the policy
@@ -170,7 +170,7 @@ def _moot_under(ontology: Graph, trace: ObligationTrace, models: list[URIRef], d
     reasons = []
     for model in models:
         rule = trace.inapplicable_under.get(str(model))
-        if rule is None or (rule.unless is not None and _states(data, policy, *rule.unless)):
+        if rule is None or (rule.provided is not None and not _states(data, policy, *rule.provided)):
             return ""
         reasons.append(f"does not arise under {_term(ontology, model).label}: {rule.reason}")
     return "; ".join(reasons)

@@ -87,11 +87,11 @@ class Statement:
 
 @dataclass(frozen=True)
 class Inapplicability:
-    """Why an obligation does not arise under an access model, and the fact that would make it arise."""
+    """Why an obligation does not arise under an access model, and the fact a policy must state for that to hold."""
 
     reason: str
-    #: (property IRI, value as written in the ontology) that, stated by a policy, makes the obligation arise after all
-    unless: tuple[str, str] | None = None
+    #: (property IRI, value as written in the ontology) the policy must state for the obligation not to arise
+    provided: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -177,15 +177,15 @@ def _inapplicability(graph: Graph, obligation: Node) -> dict[str, Inapplicabilit
     """The access models under which ``obligation`` does not arise, from its annotated rsf:inapplicableUnder links."""
     out: dict[str, Inapplicability] = {}
     for model in graph.objects(obligation, RSF.inapplicableUnder):
-        why, unless = "", None
+        why, provided = "", None
         for axiom in graph.subjects(OWL.annotatedSource, obligation):
             if (graph.value(axiom, OWL.annotatedProperty) == RSF.inapplicableUnder
                     and graph.value(axiom, OWL.annotatedTarget) == model):
                 why = _text(graph, axiom, RDFS.comment)
-                prop, value = graph.value(axiom, RSF.unlessPolicyStates), graph.value(axiom, RSF.unlessValue)
+                prop, value = graph.value(axiom, RSF.providedPolicyStates), graph.value(axiom, RSF.providedValue)
                 if prop is not None and value is not None:
-                    unless = (str(prop), str(value))
-        out[str(model)] = Inapplicability(why, unless)
+                    provided = (str(prop), str(value))
+        out[str(model)] = Inapplicability(why, provided)
     return out
 
 
