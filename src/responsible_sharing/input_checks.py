@@ -32,7 +32,7 @@ import calendar
 import difflib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -83,6 +83,8 @@ class Problem:
     value: Node
     message: str
     fix: str
+    #: the statement as it is in the store (to drop an ill-typed one before the shapes run)
+    quad: ox.Quad | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -301,7 +303,7 @@ def find_problems(ontology: Graph, store: ox.Store) -> list[Problem]:
                     "ill-typed-literal", from_ox(subject), URIRef(predicate.value), from_ox(obj),  # type: ignore[arg-type]
                     f'{_short(predicate.value)} has the value "{obj.value}", which is not a valid {dt}; '
                     "it states nothing until it is corrected",
-                    _HINTS.get(URIRef(obj.datatype.value), f"write a valid {dt} value, or drop the datatype")))
+                    _HINTS.get(URIRef(obj.datatype.value), f"write a valid {dt} value, or drop the datatype"), quad))
             terms.append((obj.datatype, "datatype"))
         for term, role in terms:
             problem = _unknown(vocab, ontology, term.value, role, subject, predicate, obj)
@@ -339,6 +341,19 @@ def _unknown(vocab: Vocabulary, ontology: Graph, iri: str, role: str, subject, p
         return Problem("unknown-dpv-term", *at, f"{_short(iri)} (used as a {role}) is not a term of the Data "  # type: ignore[arg-type]
                        "Privacy Vocabulary (DPV 2.2), so the measure or basis it seems to state means nothing", hint)
     return None
+
+
+def drop_ill_typed(store: ox.Store, problems: Iterable[Problem]) -> None:
+    """Remove the ill-typed statements: a value that is not a value states nothing.
+
+    Every SHACL engine then sees the same data (pySHACL fails ``sh:datatype``
+    on an ill-typed literal, as the SHACL specification says; pyrudof does not
+    look at lexical forms), so the findings do not depend on the engine: the
+    property counts as not stated, and the input finding says why.
+    """
+    for problem in problems:
+        if problem.check == "ill-typed-literal" and problem.quad is not None:
+            store.remove(problem.quad)
 
 
 def owners(store: ox.Store, node: Node, policies: Iterable[Node]) -> list[Node]:

@@ -33,7 +33,7 @@ from rdflib.util import from_n3
 from rdflib.term import Node
 
 from .errors import UsageError
-from .input_checks import CHECKS, InputFinding, check_profile_terms, find_problems, nothing_checked, owners, render_node
+from .input_checks import CHECKS, InputFinding, Problem, check_profile_terms, drop_ill_typed, find_problems, nothing_checked, owners, render_node
 from .input_guards import literals_as_written
 from .namespaces import RSF
 from .ontology import load_ontology
@@ -427,7 +427,7 @@ def _pyrudof_results(data: PolicyInput, targets: dict[str, set[Node]]) -> list[R
     session.read_data(triples, format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
     report = session.validate_shacl(mode=pyrudof.ShaclValidationMode.Native)
     names = NamespaceManager(Graph(), bind_namespaces="core")
-    with literals_as_written():  # a value as written, as pySHACL reports it
+    with literals_as_written(), quiet_literal_warnings():  # a value as written, as pySHACL reports it
         return [
             RawResult(
                 focus=_rudof_term(e.focus_node, names),  # type: ignore[arg-type]
@@ -460,6 +460,9 @@ def validate_input(
     model_iri = resolve_choice(eng.ontology, RSF.AccessModel, access_model, "access model") if access_model else None
     reports: dict[Node, PolicyReport] = {}
     check_profile_terms(eng.ontology, data, lambda node: _source_of(data, node))
+    with literals_as_written(), quiet_literal_warnings():
+        problems = find_problems(eng.ontology, data.store)
+    drop_ill_typed(data.store, problems)
     warnings = list(data.warnings)
     unnamed: dict[str, int] = {}
     for policy, origin in data.policies.items():
@@ -497,7 +500,7 @@ def validate_input(
             component=result.component,
         )
         report.findings.append(finding)
-    warnings += _input_findings(data, reports, set(eng.checks.values()))
+    warnings += _input_findings(data, reports, problems, set(eng.checks.values()))
     ordered = sorted(reports.values(), key=lambda r: (r.origin.source, r.origin.line or 0, r.policy))
     for report in ordered:
         report.findings = sorted(set(report.findings), key=Finding.sort_key)
@@ -512,13 +515,11 @@ def _source_of(data: PolicyInput, node: Node) -> str:
     return ", ".join(dict.fromkeys(sources))
 
 
-def _input_findings(data: PolicyInput, reports: dict[Node, PolicyReport], checked: set[str]) -> list[str]:
+def _input_findings(data: PolicyInput, reports: dict[Node, PolicyReport], problems: list[Problem],
+                    checked: set[str]) -> list[str]:
     """Put each input problem on the policies that reach it; the warnings for those no policy reaches."""
-    eng = engine()
     names = data.namespace_manager
     warnings: list[str] = []
-    with literals_as_written(), quiet_literal_warnings():
-        problems = find_problems(eng.ontology, data.store)
     for problem in problems:
         found = owners(data.store, problem.subject, reports)
         if not found:
