@@ -32,7 +32,7 @@ def _input(p: PolicyReport) -> str:
         if f.value:
             at += f" (value <code>{escape(f.value)}</code>)"
         out.append(
-            f"<div class='finding {f.severity}'><p><span class='{f.severity}'>{f.severity.upper()}</span> "
+            f"<div class='finding input {f.severity}'><p><span class='{f.severity}'>{f.severity.upper()}</span> "
             f"<code>{escape(f.rule)}</code> {escape(f.title)}</p><p>{escape(f.message)}</p>"
             f"<p class='meta'>{at}</p><p><strong>Fix:</strong> {escape(f.fix)}</p></div>"
         )
