@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from responsible_sharing.errors import UsageError
+from responsible_sharing.errors import InputError, UsageError
 from responsible_sharing.validate import validate
 
 PROFILES = Path(__file__).parent / "fixtures" / "profiles"
@@ -133,6 +133,6 @@ def test_unknown_role_is_a_usage_error_listing_the_choices():
         validate([str(PROFILES / "open-data.ttl")], roles=["librarian"])
 
 
-def test_a_misspelt_role_is_reported_not_silently_ignored():
-    report = validate([str(PROFILES / "misspelt-role.ttl")])
-    assert any("DataCustodain is not an actor role" in w for w in report.warnings)
+def test_a_misspelt_role_is_an_input_error_not_silently_ignored():
+    with pytest.raises(InputError, match=r"misspelt-role.ttl: rsf:issuerRole rsf:DataCustodain .* is not an actor role .*did you mean rsf:DataCustodian"):
+        validate([str(PROFILES / "misspelt-role.ttl")])

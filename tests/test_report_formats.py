@@ -177,8 +177,8 @@ def test_schemas_describe_every_property(name):
 def test_report_schema_id_is_the_iri_the_report_names(reports):
     schema = _schema(DOCS / "report-schema.json")
     data = json.loads(RENDERERS["json"](reports["clean"]))
-    assert schema["$id"] == data["$schema"] == "https://w3id.org/rsf/report-schema/1.1"
-    assert data["schema_version"] == "1.1"
+    assert schema["$id"] == data["$schema"] == "https://w3id.org/rsf/report-schema/1.2"
+    assert data["schema_version"] == "1.2"
 
 
 @pytest.mark.parametrize("name", sorted(INPUTS))
@@ -314,7 +314,8 @@ def test_sarif_levels_rules_and_locations(reports):
         report = reports[name]
         run = json.loads(RENDERERS["sarif"](report))["runs"][0]
         rules = run["tool"]["driver"]["rules"]
-        assert len(run["results"]) == len(report.findings)
+        # the findings on obligations, then those on the input (edge-cases.ttl has a policy checked against nothing)
+        assert len(run["results"]) == len(report.findings) + len(report.input_findings)
         for result, finding in zip(run["results"], report.findings):
             assert result["level"] == SARIF_LEVEL[finding.severity]
             assert result["ruleId"] == finding.shape.rsplit("/", 1)[-1]
@@ -344,12 +345,16 @@ def test_rdf_report_is_one_shacl_report_with_traced_results(reports, fmt, name):
     report = reports[name]
     g = _rdf(report, fmt)
     (root,) = list(g.subjects(RDF.type, SH.ValidationReport))
-    assert g.value(root, SH.conforms) == Literal(not report.findings)
-    results = set(g.objects(root, SH.result))
+    assert g.value(root, SH.conforms) == Literal(report.conforms)
+    assert report.conforms == (not report.findings and not report.input_findings)
+    every = set(g.objects(root, SH.result))
+    assert len(every) == len(report.findings) + len(report.input_findings)
+    # findings on the input (input_checks) come from rsf itself: no obligation, no trace
+    results = {r for r in every if not str(g.value(r, SH.sourceShape)).startswith(f"{RSFSH}input/")}
     assert len(results) == len(report.findings)
-    # every other result is pySHACL's sh:detail of one (why an sh:node constraint failed)
     details = {d for r in results for d in g.transitive_objects(r, SH.detail)} - results
-    assert set(g.subjects(RDF.type, SH.ValidationResult)) == results | details
+    assert set(g.subjects(RDF.type, SH.ValidationResult)) == every | details
+    # every other result is pySHACL's sh:detail of one (why an sh:node constraint failed)
     assert not any((d, RSF.checks, None) in g for d in details)
     expected = {}
     for f in report.findings:
@@ -708,7 +713,7 @@ def test_exit_codes_follow_fail_on(fixture, fail_on, code):
     done = run_rsf("validate", str(REPORTS / fixture), "--format", "json", "--fail-on", fail_on, cwd=ROOT)
     assert done.returncode == code, done.stderr
     if code != 2:
-        assert json.loads(done.stdout)["schema_version"] == "1.1"
+        assert json.loads(done.stdout)["schema_version"] == "1.2"
 
 
 def test_fail_on_defaults_to_violation():

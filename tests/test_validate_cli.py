@@ -101,10 +101,20 @@ def test_stdin_and_nquads():
     assert json.loads(quads.stdout)["policies"][0]["policy"] == "https://example.org/policy/quads"
 
 
-def test_folder_input_validates_every_policy_in_it():
-    result = run_rsf("validate", "--format", "json", str(PROFILES))
+def test_folder_input_validates_every_policy_in_it(tmp_path):
+    for path in PROFILES.glob("*.ttl"):
+        if path.name != "misspelt-role.ttl":
+            (tmp_path / path.name).write_bytes(path.read_bytes())
+    result = run_rsf("validate", "--format", "json", str(tmp_path))
     policies = {p["policy"].rsplit("/", 1)[-1] for p in json.loads(result.stdout)["policies"]}
-    assert policies == {"open-policy", "tre-policy", "controlled-policy", "named-delegate", "unnamed-delegate", "misspelt"}
+    assert policies == {"open-policy", "tre-policy", "controlled-policy", "named-delegate", "unnamed-delegate"}
+
+
+def test_a_folder_with_a_misspelt_role_is_refused_naming_the_file():
+    # a misspelt rsf:issuerRole would check that policy against nothing: the run stops (exit 2)
+    result = run_rsf("validate", "--format", "json", str(PROFILES))
+    assert result.returncode == 2 and result.stdout == ""
+    assert "misspelt-role.ttl: rsf:issuerRole rsf:DataCustodain" in result.stderr
 
 
 def test_unknown_role_lists_the_choices():

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDFS, SH, SKOS
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDFS, SH, SKOS
 
 from . import queries
 from .errors import UnknownTermError
@@ -105,12 +105,42 @@ class Explanation:
     guiding_rights: list[tuple[str, str, str]]
     names: dict[str, str]
     obligation: ObligationFacts | None = None
+    #: for a class (ActorRole, AccessModel …): its members, as "notation label <IRI>"
+    members: list[str] = field(default_factory=list)
+
+
+def resolve_class(graph: Graph, needle: str) -> URIRef | None:
+    """A class of ours named by local name, label or IRI (any case), e.g. ``ActorRole``, ``access model``."""
+    wanted = needle.strip().lower()
+    for cls in sorted(graph.subjects(RDF.type, OWL.Class), key=str):
+        if not isinstance(cls, URIRef) or not str(cls).startswith(RSF):
+            continue
+        names = {str(cls).lower(), str(cls).removeprefix(RSF).lower()}
+        names |= {str(v).lower() for v in graph.objects(cls, RDFS.label)}
+        if wanted in names:
+            return cls
+    return None
+
+
+def explain_class(graph: Graph, cls: URIRef) -> Explanation:
+    """A class: its definition and its members (the terms a policy may use as values of its kind)."""
+    members = []
+    for member in sorted(graph.subjects(RDF.type, cls), key=lambda m: (str(graph.value(m, SKOS.notation) or ""), str(m))):
+        notation = graph.value(member, SKOS.notation)
+        members.append(" ".join(x for x in (str(notation or ""), _label(graph, member), f"<{member}>") if x))
+    definition = graph.value(cls, SKOS.definition) or graph.value(cls, RDFS.comment) or ""
+    return Explanation(iri=str(cls), kind="Class", kind_label="class", name=_label(graph, cls),
+                       definition=str(definition), sources=sorted(str(s) for s in graph.objects(cls, DCTERMS.source)),
+                       source_section="", notes=[], links=[], chains=[], provisions={}, obligations=[],
+                       guiding_rights=[], names={}, members=members)
 
 
 def resolve_term(graph: Graph, needle: str) -> tuple[URIRef, URIRef]:
     """The single term whose notation, label or IRI is ``needle``, and its class."""
     rows = list(queries.run(graph, "term-lookup", {"needle": Literal(needle)}))
     found = sorted({row.term for row in rows})
+    if not found and resolve_class(graph, needle) is not None:
+        return resolve_class(graph, needle), OWL.Class  # type: ignore[return-value]
     if not found:
         raise UnknownTermError(
             f"no term has the notation, label or IRI {needle!r}; try a notation such as P1, CE1 or O-CE1-01"
@@ -124,6 +154,8 @@ def resolve_term(graph: Graph, needle: str) -> tuple[URIRef, URIRef]:
 def explain(graph: Graph, needle: str, shapes: Graph | None = None) -> Explanation:
     """Explain the term ``needle`` names; ``shapes`` (the policy shapes) lets an obligation list what checks it."""
     term, term_class = resolve_term(graph, needle)
+    if term_class == OWL.Class:
+        return explain_class(graph, term)
     kind = str(term_class).removeprefix(RSF)
 
     def basis_text(basis: object) -> str:
@@ -242,6 +274,11 @@ def render_text(ex: Explanation) -> str:
     out = [ex.name, f"  {ex.kind_label}  <{ex.iri}>", ""]
     if ex.definition:
         out += [f"  {ex.definition}", ""]
+    if ex.kind == "Class":
+        out.append(f"Members ({len(ex.members)}):")
+        out += [f"  {m}" for m in ex.members] or ["  (none)"]
+        out.append("")
+        return "\n".join(out)
     for source in ex.sources:
         section = f" ({ex.source_section})" if ex.source_section else ""
         out.append(f"  Source: {source}{section}")

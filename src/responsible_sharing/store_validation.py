@@ -100,7 +100,8 @@ def validate_store(
             graph = by_file[policy.origin.source]
             origin = replace(policy.origin, source=graph)
             findings = [replace(f, source=graph) for f in policy.findings]
-            by_graph[graph].append(replace(policy, origin=origin, findings=findings))
+            inputs = [replace(f, source=graph) for f in policy.input_findings]
+            by_graph[graph].append(replace(policy, origin=origin, findings=findings, input_findings=inputs))
         for graph, reports in by_graph.items():
             policies.extend(reports)
             if write_reports:

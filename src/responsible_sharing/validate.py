@@ -33,10 +33,11 @@ from rdflib.util import from_n3
 from rdflib.term import Node
 
 from .errors import UsageError
+from .input_checks import CHECKS, InputFinding, Problem, check_profile_terms, drop_ill_typed, find_problems, nothing_checked, owners, render_node
 from .input_guards import literals_as_written
 from .namespaces import RSF
 from .ontology import load_ontology
-from .policy_input import STDIN, GraphChunk, PolicyInput, PolicyOrigin, expand_paths, read_policies, require_policies, stream_graphs
+from .policy_input import STDIN, quiet_literal_warnings, GraphChunk, PolicyInput, PolicyOrigin, expand_paths, read_policies, require_policies, stream_graphs
 from .profile import Profile, build_profile, resolve_choice
 from .rdfio import parse_into
 from .resources import shipped_path
@@ -79,9 +80,17 @@ class PolicyReport:
     origin: PolicyOrigin
     profile: Profile
     findings: list[Finding] = field(default_factory=list)
+    #: what the input cannot mean as written, or that nothing was checked (see input_checks)
+    input_findings: list[InputFinding] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        """Findings of ``severity``, those on the input included."""
+        return sum(1 for f in (*self.findings, *self.input_findings) if f.severity == severity)
+
+    @property
+    def conforms(self) -> bool:
+        """No finding of any kind (SHACL's sense of "conforms")."""
+        return not self.findings and not self.input_findings
 
 
 @dataclass
@@ -96,15 +105,23 @@ class Report:
     def findings(self) -> list[Finding]:
         return [f for p in self.policies for f in p.findings]
 
+    @property
+    def input_findings(self) -> list[InputFinding]:
+        return [f for p in self.policies for f in p.input_findings]
+
+    @property
+    def conforms(self) -> bool:
+        return all(p.conforms for p in self.policies)
+
     def count(self, severity: str) -> int:
         return sum(p.count(severity) for p in self.policies)
 
     def fails(self, fail_on: str) -> bool:
-        """Whether any finding is at or above ``fail_on`` (violation > warning > info)."""
+        """Whether any finding (input findings included) is at or above ``fail_on`` (violation > warning > info)."""
         if fail_on == "none":
             return False
         levels = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
-        return any(f.severity in levels for f in self.findings)
+        return any(f.severity in levels for f in (*self.findings, *self.input_findings))
 
 
 @dataclass(frozen=True)
@@ -410,7 +427,7 @@ def _pyrudof_results(data: PolicyInput, targets: dict[str, set[Node]]) -> list[R
     session.read_data(triples, format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
     report = session.validate_shacl(mode=pyrudof.ShaclValidationMode.Native)
     names = NamespaceManager(Graph(), bind_namespaces="core")
-    with literals_as_written():  # a value as written, as pySHACL reports it
+    with literals_as_written(), quiet_literal_warnings():  # a value as written, as pySHACL reports it
         return [
             RawResult(
                 focus=_rudof_term(e.focus_node, names),  # type: ignore[arg-type]
@@ -442,7 +459,11 @@ def validate_input(
     role_iris = [resolve_choice(eng.ontology, RSF.ActorRole, r, "role") for r in roles or []]
     model_iri = resolve_choice(eng.ontology, RSF.AccessModel, access_model, "access model") if access_model else None
     reports: dict[Node, PolicyReport] = {}
-    warnings = list(data.warnings) + _unknown_terms(eng.ontology, data)
+    check_profile_terms(eng.ontology, data, lambda node: _source_of(data, node))
+    with literals_as_written(), quiet_literal_warnings():
+        problems = find_problems(eng.ontology, data.store)
+    drop_ill_typed(data.store, problems)
+    warnings = list(data.warnings)
     unnamed: dict[str, int] = {}
     for policy, origin in data.policies.items():
         if isinstance(policy, BNode):
@@ -479,22 +500,52 @@ def validate_input(
             component=result.component,
         )
         report.findings.append(finding)
+    warnings += _input_findings(data, reports, problems, set(eng.checks.values()))
     ordered = sorted(reports.values(), key=lambda r: (r.origin.source, r.origin.line or 0, r.policy))
     for report in ordered:
         report.findings = sorted(set(report.findings), key=Finding.sort_key)
+        report.input_findings = sorted(set(report.input_findings), key=InputFinding.sort_key)
     return Report(ordered, sorted(set(warnings)), eng.traces)
 
 
-def _unknown_terms(ontology: Graph, data: PolicyInput) -> list[str]:
-    """Issuer roles and access models that are not ours: a typo would silently change the profile."""
-    out = []
-    for policy, origin in data.policies.items():
-        for prop, cls, what in ((RSF.issuerRole, RSF.ActorRole, "actor role"), (RSF.accessModel, RSF.AccessModel, "access model")):
-            for value in data.objects(policy, prop):
-                if (value, RDF.type, cls) not in ontology:
-                    out.append(f"{origin.source}: {value} is not an {what} of the responsible-sharing ontology; "
-                               f"it is ignored (see `rsf explain {cls.removeprefix(str(RSF))}` for the choices)")
-    return out
+def _source_of(data: PolicyInput, node: Node) -> str:
+    """The file a node is read from: that of the policies that reach it, else every file read."""
+    found = owners(data.store, node, data.policies)
+    sources = [data.policies[p].source for p in found] or data.sources
+    return ", ".join(dict.fromkeys(sources))
+
+
+def _input_findings(data: PolicyInput, reports: dict[Node, PolicyReport], problems: list[Problem],
+                    checked: set[str]) -> list[str]:
+    """Put each input problem on the policies that reach it; the warnings for those no policy reaches."""
+    names = data.namespace_manager
+    warnings: list[str] = []
+    for problem in problems:
+        found = owners(data.store, problem.subject, reports)
+        if not found:
+            warnings.append(f"{', '.join(dict.fromkeys(data.sources))}: on {render_node(names, problem.subject)}, "
+                            f"which no policy reaches: {problem.message} ({problem.fix})")
+        for policy in found:
+            report = reports[policy]
+            report.input_findings.append(InputFinding(
+                policy=report.policy, source=report.origin.source, line=report.origin.line, check=problem.check,
+                severity=CHECKS[problem.check].severity, message=problem.message, fix=problem.fix,
+                subject=render_node(names, problem.subject), path=render_node(names, problem.predicate),
+                value=render_node(names, problem.value), focus=problem.subject, predicate=problem.predicate,
+                value_node=problem.value))
+    for policy, report in reports.items():
+        if nothing_checked(report.profile.applicable, checked):
+            report.input_findings.append(InputFinding(
+                policy=report.policy, source=report.origin.source, line=report.origin.line, check="nothing-checked",
+                severity=CHECKS["nothing-checked"].severity,
+                message=f"No obligation that rsf can check applies to this policy's profile "
+                        f"({report.profile.summary()}; {len(report.profile.applicable)} apply, "
+                        f"{len(report.profile.excluded)} left out), so nothing was checked and the report cannot "
+                        "say the policy conforms",
+                fix="check the policy's rsf:issuerRole and rsf:accessModel (and --role, --access-model, --sources): "
+                    "the profile above says why each obligation was left out; `rsf explain ActorRole` lists the roles",
+                subject=render_node(names, policy), path="", value="", focus=policy))
+    return warnings
 
 
 def _node_id(node: Node, origin: PolicyOrigin, ordinal: int) -> str:

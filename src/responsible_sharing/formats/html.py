@@ -22,11 +22,30 @@ td,th{border:1px solid #ccc;padding:.25rem .6rem;text-align:left}th{background:#
 """
 
 
+def _input(p: PolicyReport) -> str:
+    """Findings on the input itself (see input_checks), before the findings on obligations."""
+    if not p.input_findings:
+        return ""
+    out = ["<h3>Input: what rsf could not read as meant, or did not check</h3>"]
+    for f in p.input_findings:
+        at = f"at <code>{escape(f.path)}</code>" if f.path else ""
+        if f.value:
+            at += f" (value <code>{escape(f.value)}</code>)"
+        out.append(
+            f"<div class='finding input {f.severity}'><p><span class='{f.severity}'>{f.severity.upper()}</span> "
+            f"<code>{escape(f.rule)}</code> {escape(f.title)}</p><p>{escape(f.message)}</p>"
+            f"<p class='meta'>{at}</p><p><strong>Fix:</strong> {escape(f.fix)}</p></div>"
+        )
+    return "\n".join(out)
+
+
 def _summary(p: PolicyReport) -> str:
     rows: dict[str, dict[str, int]] = {}
     for f in p.findings:
         key = f.trace.elements[0].name if f.trace.elements else "(none)"
         rows.setdefault(key, dict.fromkeys(SEVERITIES, 0))[f.severity] += 1
+    if not rows and p.input_findings:
+        return ""
     if not rows:
         return "<p>No findings: the policy states every applicable obligation that a written policy can show.</p>"
     head = "<tr><th>Core element</th>" + "".join(f"<th>{s.capitalize()}s</th>" for s in SEVERITIES) + "</tr>"
@@ -48,6 +67,7 @@ def _policy(p: PolicyReport) -> str:
         f"<p class='meta'><code>{escape(p.policy)}</code> in {escape(where)}<br>",
         f"Profile: issuer role {escape(roles)} ({escape(prof.roles_from)}); access model {escape(model)} "
         f"({escape(prof.access_model_from)}); {len(prof.applicable)} obligations apply.</p>",
+        _input(p),
         _summary(p),
     ]
     for f in p.findings:

@@ -10,10 +10,11 @@ from typing import Any, BinaryIO
 
 from .. import __version__
 from ..trace import ObligationTrace, Term
+from ..input_checks import InputFinding
 from ..validate import SEVERITIES, Finding, PolicyReport, Report
 
-SCHEMA_VERSION = "1.1"
-SCHEMA_IRI = "https://w3id.org/rsf/report-schema/1.1"
+SCHEMA_VERSION = "1.2"
+SCHEMA_IRI = "https://w3id.org/rsf/report-schema/1.2"
 
 
 def _term(t: Term) -> dict[str, str]:
@@ -55,7 +56,25 @@ def finding_json(f: Finding) -> dict[str, Any]:
     }
 
 
-def _counts(items: list[Finding]) -> dict[str, int]:
+def input_finding_json(f: InputFinding) -> dict[str, Any]:
+    """A finding on the input itself: no obligation behind it, a check instead (see input_checks)."""
+    return {
+        "check": f.check,
+        "rule": f.rule,
+        "title": f.title,
+        "severity": f.severity,
+        "message": f.message,
+        "fix": f.fix,
+        "focus_node": f.policy,
+        "subject": f.subject,
+        "path": f.path,
+        "value": f.value,
+        "source": f.source,
+        "line": f.line,
+    }
+
+
+def _counts(items: list[Finding] | list[InputFinding] | list) -> dict[str, int]:
     return {s: sum(1 for f in items if f.severity == s) for s in SEVERITIES}
 
 
@@ -76,18 +95,20 @@ def policy_json(p: PolicyReport) -> dict[str, Any]:
             "excluded": [{"obligation": k, "reason": v} for k, v in sorted(prof.excluded.items())],
             "delegated": [{"obligation": k, "delegate": v} for k, v in sorted(prof.delegated.items())],
         },
-        "counts": _counts(p.findings),
+        "conforms": p.conforms,
+        "counts": _counts([*p.findings, *p.input_findings]),
+        "input_findings": [input_finding_json(f) for f in p.input_findings],
         "findings": [finding_json(f) for f in p.findings],
     }
 
 
 def _head(report: Report) -> dict[str, Any]:
-    findings = report.findings
+    findings = [*report.findings, *report.input_findings]
     return {
         "$schema": SCHEMA_IRI,
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "rsf", "version": __version__},
-        "conforms": not findings,
+        "conforms": report.conforms,
         "counts": _counts(findings),
         "warnings": report.warnings,
     }

@@ -55,7 +55,7 @@ def report_graph(report: Report) -> Graph:
         g.bind(prefix, ns)
     root = BNode("report")
     g.add((root, RDF.type, SH.ValidationReport))
-    g.add((root, SH.conforms, Literal(not report.findings)))
+    g.add((root, SH.conforms, Literal(report.conforms)))
     shapes = engine().shapes
     focus_of: dict[str, Node] = {}
     for number, finding in enumerate(report.findings, start=1):
@@ -98,6 +98,26 @@ def report_graph(report: Report) -> Graph:
             g.add((URIRef(trace.obligation.iri), RSF.bearer, URIRef(bearer.iri)))
         for term in (trace.obligation, *trace.elements, *trace.principles, *trace.bearers):
             _label(g, term)
+    for number, found in enumerate(report.input_findings, start=1):
+        result = BNode(f"i{number}")
+        g.add((root, SH.result, result))
+        g.add((result, RDF.type, SH.ValidationResult))
+        focus = found.focus if isinstance(found.focus, URIRef) else focus_of.setdefault(
+            found.policy, BNode(f"policy{len(focus_of) + 1}"))
+        g.add((result, SH.focusNode, focus))
+        g.add((result, SH.resultSeverity, _SEVERITY[found.severity]))
+        g.add((result, SH.resultMessage, Literal(found.message, lang="en")))
+        g.add((result, SH.sourceShape, URIRef(found.iri)))
+        if found.check == "ill-typed-literal":
+            g.add((result, SH.sourceConstraintComponent, SH.DatatypeConstraintComponent))
+        if found.predicate is not None:
+            g.add((result, SH.resultPath, found.predicate))
+        if found.value_node is not None:
+            g.add((result, SH.value, BNode(f"i{number}v") if isinstance(found.value_node, BNode) else found.value_node))
+        g.add((result, RSF.fixHint, Literal(found.fix, lang="en")))
+        g.add((result, RSF.sourceFile, Literal(found.source)))
+        if found.line:
+            g.add((result, RSF.sourceLine, Literal(found.line, datatype=XSD.integer)))
     return g
 
 

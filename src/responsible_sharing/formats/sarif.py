@@ -98,6 +98,7 @@ def sarif_json(report: Report) -> dict[str, Any]:
             "partialFingerprints": {"rsfFinding/v1": fingerprint},
             "properties": {"path": f.path, "value": f.value, **trace_json(f.trace)},
         })
+    _add_input_findings(report, rules, results)
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -107,6 +108,43 @@ def sarif_json(report: Report) -> dict[str, Any]:
             "results": results,
         }],
     }
+
+
+def _add_input_findings(report: Report, rules: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
+    """Findings on the input itself (input_checks): one rule per check that fired, ruleId ``input-<check>``."""
+    fired = sorted({f.rule for f in report.input_findings})
+    first = {}
+    for f in report.input_findings:
+        first.setdefault(f.rule, f)
+    index = {rule: len(rules) + i for i, rule in enumerate(fired)}
+    for rule in fired:
+        f = first[rule]
+        rules.append({
+            "id": rule,
+            "name": rule.replace("-", ""),
+            "shortDescription": {"text": f.title},
+            "fullDescription": {"text": f"{f.title}: the input cannot mean what it says, or nothing was checked."},
+            "help": {"text": f"Level {_LEVEL[f.severity]}. Found by rsf itself, not by a shape; see docs/reports.md."},
+            "helpUri": f.iri,
+            "defaultConfiguration": {"level": _LEVEL[f.severity]},
+            "properties": {"check": f.check},
+        })
+    for f in report.input_findings:
+        fingerprint = hashlib.sha256(f"{f.policy}\x1f{f.rule}\x1f{f.subject}\x1f{f.path}\x1f{f.value}".encode("utf-8")).hexdigest()
+        uri = _artifact_uri(f.source)
+        physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+        if f.line:
+            physical["region"] = {"startLine": f.line}
+        results.append({
+            "ruleId": f.rule,
+            "ruleIndex": index[f.rule],
+            "level": _LEVEL[f.severity],
+            "message": {"text": f"{f.message}. Fix: {f.fix}"},
+            "locations": [{"physicalLocation": physical,
+                           "logicalLocations": [{"fullyQualifiedName": f.policy, "kind": "resource"}]}],
+            "partialFingerprints": {"rsfFinding/v1": fingerprint},
+            "properties": {"check": f.check, "subject": f.subject, "path": f.path, "value": f.value},
+        })
 
 
 def render(report: Report) -> bytes:

@@ -88,13 +88,30 @@ def _profile(report: PolicyReport) -> list[str]:
     return out
 
 
+def _input(report: PolicyReport, color: bool) -> list[str]:
+    """Findings on the input itself (see input_checks): shown first, since they change what the rest means."""
+    if not report.input_findings:
+        return []
+    out = ["", "  Input: what rsf could not read as meant, or did not check"]
+    for f in report.input_findings:
+        tag = click.style(f.severity.upper(), fg=_COLOURS[f.severity], bold=True) if color else f.severity.upper()
+        out.append(f"    {tag}  {f.rule}: {f.title}")
+        out.append(f"      {f.message}")
+        if f.path:
+            on = f" on {f.subject}" if f.subject and f.subject != f.policy and f"<{f.policy}>" != f.subject else ""
+            out.append(f"      at {f.path}{on}" + (f" (value: {f.value})" if f.value else ""))
+        out.append(f"      fix: {f.fix}")
+    return out
+
+
 def render_policy(report: PolicyReport, color: bool) -> list[str]:
     where = report.origin.source + (f":{report.origin.line}" if report.origin.line else "")
     title = f"{report.title} " if report.title else ""
     name = report.policy if report.policy.startswith("[") else f"<{report.policy}>"
-    out = [f"Policy {title}{name}", f"  file: {where}"] + _profile(report)
+    out = [f"Policy {title}{name}", f"  file: {where}"] + _profile(report) + _input(report, color)
     if not report.findings:
-        out.append("  No findings: the policy states every applicable obligation that a written policy can show.")
+        if not report.input_findings:
+            out.append("  No findings: the policy states every applicable obligation that a written policy can show.")
         return out
     by_element: dict[str, list[Finding]] = {}
     for f in report.findings:
