@@ -85,11 +85,13 @@ def policy_json(p: PolicyReport) -> dict[str, Any]:
         "title": p.title,
         "source": p.origin.source,
         "line": p.origin.line,
+        "tier_of": p.origin.tier_of,
         "profile": {
             "roles": [_term(r) for r in prof.roles],
             "roles_from": prof.roles_from,
             "access_model": _term(prof.access_model) if prof.access_model else None,
             "access_model_from": prof.access_model_from,
+            "access_models": [_term(m) for m in prof.access_models],
             "sources": prof.source_layer,
             "applicable": list(prof.applicable),
             "excluded": [{"obligation": k, "reason": v} for k, v in sorted(prof.excluded.items())],
