@@ -219,6 +219,7 @@ ODRL_TERMS = [
     "Constraint", "permission", "prohibition", "obligation", "duty", "action", "target",
     "assigner", "assignee", "constraint", "leftOperand", "operator", "rightOperand",
     "hasPolicy", "inheritFrom", "use", "distribute", "delete", "attribute", "inform", "purpose", "isA", "eq",
+    "compensate", "elapsedTime", "payAmount",
 ]
 
 DCAT_TERMS = [
