@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import RDF, Literal, URIRef
 
 from responsible_sharing import __version__, queries
 
@@ -231,3 +231,30 @@ def test_roles_align_to_dpv_only_where_the_meaning_matches(graph):
     exact = {link for link in links if link[1] == "exactMatch"}
     assert exact == {("R08", "exactMatch", "https://w3id.org/dpv#DataProtectionAuthority")}
     assert all(term.startswith("https://w3id.org/dpv#") for _, _, term in links)
+
+
+def test_the_json_ld_context_names_every_term_a_policy_may_point_to():
+    """A JSON-LD policy names roles, access models, data forms and obligations by short name; each must resolve."""
+    import json
+
+    from responsible_sharing.ontology import load_ontology
+    from responsible_sharing.resources import shipped_path
+
+    with shipped_path("ontology") as folder:
+        context = json.loads((folder / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    prefixes = {k: v for k, v in context.items() if isinstance(v, str) and v.endswith(("/", "#"))}
+
+    def expand(value: str) -> str:
+        prefix, _, local = value.partition(":")
+        return prefixes[prefix] + local if prefix in prefixes else value
+
+    named = {expand(v if isinstance(v, str) else v["@id"]) for k, v in context.items() if not k.startswith("@")}
+    graph = load_ontology().graph
+    rsf = "https://w3id.org/rsf/"
+    wanted = set()
+    for cls in ("Obligation", "ActorRole", "AccessModel", "CoreElement"):
+        wanted |= {str(s) for s in graph.subjects(RDF.type, URIRef(rsf + cls))
+                   if (s, URIRef("http://www.w3.org/2002/07/owl#deprecated"), Literal(True)) not in graph}
+    wanted |= {rsf + "AggregateData", rsf + "AccessDecisionDuties", rsf + "remoteAccessFromAbroad",
+               "http://www.w3.org/ns/odrl/2/inheritFrom"}
+    assert sorted(wanted - named) == []
