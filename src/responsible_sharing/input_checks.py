@@ -316,9 +316,14 @@ def _compact_xsd(iri: str) -> str:
     return "xsd:" + iri[len(str(XSD)):] if iri.startswith(str(XSD)) else f"<{iri}>"
 
 
+_WATCHED = (str(RSF), DUO_PREFIX, DPV_NAMESPACE)
+
+
 def _unknown(vocab: Vocabulary, ontology: Graph, iri: str, role: str, subject, predicate, obj) -> Problem | None:  # type: ignore[no-untyped-def]
+    if not iri.startswith(_WATCHED) or iri in vocab.rsf or iri in vocab.duo or iri in vocab.dpv:
+        return None  # the common case, decided without building terms
     at = (from_ox(subject), URIRef(predicate.value), from_ox(obj))
-    if iri.startswith(str(RSF)) and iri not in vocab.rsf and not iri.startswith(_NOT_TERMS):
+    if iri.startswith(str(RSF)) and not iri.startswith(_NOT_TERMS):
         local = iri[len(str(RSF)):]
         close = [c for c in nearest(local, vocab.rsf_names) if c != iri]
         if local[:1].islower():  # a property: prefer properties
@@ -327,13 +332,13 @@ def _unknown(vocab: Vocabulary, ontology: Graph, iri: str, role: str, subject, p
             "no defined term is close; see docs/policy-model.md for the terms a policy uses"
         return Problem("unknown-rsf-term", *at, f"{_short(iri)} (used as a {role}) is not defined by the "  # type: ignore[arg-type]
                        "responsible-sharing ontology, so no check reads it", hint)
-    if iri.startswith(DUO_PREFIX) and iri not in vocab.duo:
+    if iri.startswith(DUO_PREFIX):
         close = difflib.get_close_matches(iri, sorted(vocab.duo), n=3, cutoff=0.8)
         hint = ("did you mean " + " or ".join(_short(c) for c in close) + "? " if close else "") + \
             "DUO terms are DUO_ and seven digits, e.g. obo:DUO_0000042 (general research use)"
         return Problem("unknown-duo-term", *at, f"{_short(iri)} (used as a {role}) is not a term of the Data "  # type: ignore[arg-type]
                        "Use Ontology (DUO), so the condition it seems to state means nothing", hint)
-    if iri.startswith(DPV_NAMESPACE) and iri not in vocab.dpv:
+    if iri.startswith(DPV_NAMESPACE):
         names = {c[len(DPV_NAMESPACE):].lower(): c for c in vocab.dpv}
         close = nearest(iri[len(DPV_NAMESPACE):], names)
         hint = ("did you mean " + " or ".join(_short(c) for c in close) + "? " if close else "") + \
