@@ -66,3 +66,53 @@ def test_example_gives_the_findings_its_row_states(name, report):
     assert {f.shape.rsplit("/", 1)[-1] for f in policy.findings} == shapes
     for finding in policy.findings:
         assert finding.trace.rights, f"{finding.shape} names no right"
+
+
+RSF = "https://w3id.org/rsf/"
+#: issue 11, "done when": per kind of sharing, questions that must not be asked (with the word the profile's
+#: reason must contain) and the point-4 gaps each example has on purpose and must be asked about.
+DONE_WHEN = {
+    "open-aggregate-resource.ttl": (
+        {"O-CE4-03": "does not arise", "O-CE10-02": "does not arise", "O-CE2-05": "does not arise",
+         "O-CE1-16": "does not arise", "O-CE1-17": "does not arise", "O-CE10-08": "does not arise",
+         "O-CE9-05": "does not arise", "O-CE5-07": "does not arise"},
+        {"O-CE5-09"},
+    ),
+    "biobank-community-charter.ttl": ({"O-CE5-07": "does not arise"}, {"O-CE1-17", "O-CE1-18"}),
+    "tiered-programme.ttl#https://example.org/kestrel-programme/tier-public": (
+        {"O-CE4-03": "does not arise", "O-CE2-05": "does not arise", "O-CE10-09": "does not arise",
+         "O-CE1-18": "does not arise", "O-CE9-05": "does not arise"},
+        set(),
+    ),
+    "tiered-programme.ttl#https://example.org/kestrel-programme/tier-registered": (
+        {"O-CE5-07": "does not arise"}, {"O-CE10-09"}),
+    "tiered-programme.ttl#https://example.org/kestrel-programme/tier-controlled": (
+        {"O-CE5-07": "does not arise"}, {"O-CE10-09"}),
+    "federated-repository-delegating.ttl": (
+        {"O-CE1-10": "delegated", "O-CE1-16": "delegated", "O-CE1-17": "delegated", "O-CE1-18": "delegated",
+         "O-CE9-05": "delegated", "O-CE10-09": "delegated", "O-CE5-09": "does not arise"},
+        {"O-CE10-08"},
+    ),
+    # a committee office is not asked the custodian's security, breach or output-checking duties
+    "access-committee-procedures.ttl": ({"O-CE4-03": "borne by", "O-CE2-05": "borne by", "O-CE5-09": "borne by"}, set()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DONE_WHEN))
+def test_no_question_that_does_not_apply_and_a_finding_for_each_gap(name, report):
+    """Issue 11: each kind of sharing is asked only what arises for it, and each point-4 gap it has is found."""
+    excluded, gaps = DONE_WHEN[name]
+    path, _, tier = name.partition("#")
+    (policy,) = [
+        p for p in report.policies
+        if Path(p.origin.source).resolve() == (EXAMPLES / path).resolve() and (not tier or p.policy == tier)
+    ]
+    # the obligation a finding cites: its shape name without a suffix (O-CE1-03-borders -> O-CE1-03)
+    cited = {"-".join(f.shape.rsplit("/", 1)[-1].split("-")[:3]) for f in policy.findings}
+    model = policy.profile.access_model_label
+    for obligation, word in excluded.items():
+        reason = policy.profile.excluded.get(RSF + obligation, "")
+        assert word in reason, f"{name} ({model}): {obligation} should be left out as '{word}', got {reason!r}"
+        assert obligation not in cited, f"{name} ({model}) is asked {obligation}, which does not apply to it"
+    for obligation in gaps:
+        assert obligation in cited, f"{name} ({model}) leaves {obligation} unstated on purpose but is not asked it"
