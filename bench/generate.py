@@ -165,35 +165,35 @@ TEMPLATE_GAPS: dict[str, tuple[str, ...]] = {
         "appeal-route", "applicable-law", "archiving", "backups", "breach-deadline", "cite-identifier",
         "committee-contact", "complaint-route", "decision-criteria", "decision-time", "deposit", "error-reporting",
         "landing-page", "law-enforcement", "participant-engagement", "participant-information",
-        "participant-representation", "purpose", "quality-control", "recipient-breach-deadline",
-        "reidentification-ban", "reidentification-risk", "responsible-contact", "retention", "risk-review",
-        "third-parties", "withdrawal-contact"),
+        "participant-representation", "purpose", "quality-control", "recipient-breach-deadline", "reidentification-ban",
+        "reidentification-risk", "responsible-contact", "retention", "risk-review", "sanctions", "third-parties",
+        "withdrawal-contact"),
     "clinical-laboratory-policy": (
-        "applicable-law", "archiving", "backups", "borders", "cite-identifier", "committee-contact",
-        "complaint-route", "copies-deleted", "decision-criteria", "decision-time", "deposit", "duo-conditions",
-        "error-reporting", "landing-page", "law-enforcement", "participant-information", "purpose",
-        "quality-control", "recipient-breach-deadline", "reidentification-ban", "reidentification-risk",
-        "responsible-contact", "risk-review", "third-parties", "withdrawal-contact"),
+        "applicable-law", "archiving", "backups", "borders", "cite-identifier", "committee-contact", "complaint-route",
+        "copies-deleted", "decision-criteria", "decision-time", "deposit", "duo-conditions", "error-reporting",
+        "landing-page", "law-enforcement", "participant-information", "purpose", "quality-control",
+        "recipient-breach-deadline", "reidentification-ban", "reidentification-risk", "responsible-contact",
+        "risk-review", "sanctions", "third-parties", "withdrawal-contact"),
     "federated-repository-delegating": (
-        "applicable-law", "archiving", "backups", "borders", "breach-deadline", "cite-identifier",
-        "complaint-route", "copies-deleted", "deposit", "duo-conditions", "error-reporting", "landing-page",
-        "law-enforcement", "participant-information", "purpose", "quality-control", "recipient-breach-deadline",
-        "reidentification-ban", "reidentification-risk", "responsible-contact", "retention", "risk-review",
-        "third-parties", "withdrawal-contact"),
+        "applicable-law", "archiving", "backups", "borders", "breach-deadline", "cite-identifier", "complaint-route",
+        "copies-deleted", "deposit", "duo-conditions", "error-reporting", "landing-page", "law-enforcement",
+        "participant-information", "purpose", "quality-control", "recipient-breach-deadline", "reidentification-ban",
+        "reidentification-risk", "responsible-contact", "retention", "risk-review", "sanctions", "third-parties",
+        "withdrawal-contact"),
     "funder-data-sharing-policy": (
         "deposit", "negative-results"),
     "genomic-data-repository": (
         "appeal-route", "applicable-law", "archiving", "backups", "borders", "breach-deadline", "cite-identifier",
         "committee-contact", "complaint-route", "copies-deleted", "decision-criteria", "decision-time", "deposit",
         "duo-conditions", "error-reporting", "landing-page", "law-enforcement", "participant-engagement",
-        "participant-information", "purpose", "quality-control", "recipient-breach-deadline",
-        "reidentification-ban", "reidentification-risk", "responsible-contact", "retention", "risk-review",
-        "third-parties", "withdrawal-contact"),
+        "participant-information", "purpose", "quality-control", "recipient-breach-deadline", "reidentification-ban",
+        "reidentification-risk", "responsible-contact", "retention", "risk-review", "sanctions", "third-parties",
+        "withdrawal-contact"),
     "open-reference-panel": (
-        "applicable-law", "archiving", "backups", "borders", "breach-deadline", "cite-identifier",
-        "complaint-route", "deposit", "duo-conditions", "error-reporting", "landing-page", "law-enforcement",
-        "participant-engagement", "participant-information", "purpose", "quality-control", "reidentification-risk",
-        "responsible-contact", "retention", "risk-review", "third-parties", "withdrawal-contact"),
+        "applicable-law", "archiving", "backups", "cite-identifier", "complaint-route", "duo-conditions",
+        "error-reporting", "landing-page", "participant-engagement", "participant-information", "purpose",
+        "quality-control", "reidentification-risk", "responsible-contact", "retention", "risk-review", "sanctions",
+        "withdrawal-contact"),
     "research-institute-policy": (
         "applicable-law", "landing-page", "participant-engagement", "responsible-contact", "sanctions"),
 }
@@ -521,7 +521,14 @@ class _Compiler:
 
 
 def load_templates(folder: Path = DEFAULT_EXAMPLES, names: list[str] | None = None) -> list[Template]:
+    """The templates named (any example with one policy), by default those with a gap list in ``TEMPLATE_GAPS``.
+
+    The default is fixed so that a new example does not change the benchmark's data; an example with
+    access tiers (several policies in one file) cannot be a template.
+    """
     paths = sorted(folder.glob("*.ttl"))
+    if names is None and folder == DEFAULT_EXAMPLES:
+        names = list(TEMPLATE_GAPS)
     if names:
         wanted = set(names)
         unknown = wanted - {p.stem for p in paths}
