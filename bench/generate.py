@@ -192,7 +192,7 @@ TEMPLATE_GAPS: dict[str, tuple[str, ...]] = {
     "open-reference-panel": (
         "applicable-law", "archiving", "backups", "cite-identifier", "complaint-route", "duo-conditions",
         "error-reporting", "landing-page", "participant-engagement", "participant-information", "purpose",
-        "quality-control", "reidentification-risk", "responsible-contact", "retention", "risk-review", "sanctions",
+        "quality-control", "reidentification-risk", "responsible-contact", "retention", "risk-review",
         "withdrawal-contact"),
     "research-institute-policy": (
         "applicable-law", "landing-page", "participant-engagement", "responsible-contact", "sanctions"),
