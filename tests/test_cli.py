@@ -127,3 +127,13 @@ def test_export_rejects_unknown_format():
     result = run_rsf("ontology", "export", "--format", "owx")
     assert result.returncode == 2
     assert "Invalid value for '--format'" in result.stderr
+
+
+def test_explain_names_the_policy_vocabulary_a_report_or_guide_mentions():
+    group = run_rsf("explain", "AccessDecisionDuties")
+    assert group.returncode == 0, group.stderr
+    assert "skos:Collection" in group.stdout and "Members (7):" in group.stdout
+    assert "O-CE1-10 describe how access requests are decided" in group.stdout
+    assert "O-CE1-16" not in group.stdout.split("Members", 1)[1]  # the appeal route is delegated only by name
+    prop = run_rsf("explain", "remoteAccessFromAbroad")
+    assert prop.returncode == 0 and "owl:DatatypeProperty" in prop.stdout and "O-CE5-05" in prop.stdout

@@ -135,12 +135,43 @@ def explain_class(graph: Graph, cls: URIRef) -> Explanation:
                        guiding_rights=[], names={}, members=members)
 
 
+def resolve_vocabulary_term(graph: Graph, needle: str) -> URIRef | None:
+    """Any other term of ours (a property, a data form, a group of obligations) named by local name, notation or label."""
+    wanted = needle.strip().lower()
+    for node in sorted(set(graph.subjects(RDF.type, None)), key=str):
+        if not isinstance(node, URIRef) or not str(node).startswith(RSF):
+            continue
+        names = {str(node).lower(), str(node).removeprefix(RSF).lower()}
+        names |= {str(v).lower() for p in (RDFS.label, SKOS.notation) for v in graph.objects(node, p)}
+        if wanted in names:
+            return node
+    return None
+
+
+def explain_vocabulary_term(graph: Graph, term: URIRef) -> Explanation:
+    """A term of the policy vocabulary: its kind and definition and, for a group of obligations, its members."""
+    kinds = sorted(str(graph.value(t, RDFS.label) or graph.namespace_manager.normalizeUri(t))
+                   for t in graph.objects(term, RDF.type) if t != OWL.NamedIndividual)
+    members = []
+    for member in sorted(graph.objects(term, SKOS.member), key=lambda m: _notation_key(str(graph.value(m, SKOS.notation) or m))):
+        notation = graph.value(member, SKOS.notation)
+        members.append(" ".join(x for x in (str(notation or ""), _label(graph, member), f"<{member}>") if x))
+    definition = graph.value(term, SKOS.definition) or graph.value(term, RDFS.comment) or ""
+    notes = [str(n) for n in sorted(graph.objects(term, RDFS.comment)) if n != definition]
+    return Explanation(iri=str(term), kind="Term", kind_label=", ".join(kinds) or "term", name=_label(graph, term),
+                       definition=str(definition), sources=sorted(str(s) for s in graph.objects(term, DCTERMS.source)),
+                       source_section="", notes=notes, links=[], chains=[], provisions={}, obligations=[],
+                       guiding_rights=[], names={}, members=members)
+
+
 def resolve_term(graph: Graph, needle: str) -> tuple[URIRef, URIRef]:
     """The single term whose notation, label or IRI is ``needle``, and its class."""
     rows = list(queries.run(graph, "term-lookup", {"needle": Literal(needle)}))
     found = sorted({row.term for row in rows})
     if not found and resolve_class(graph, needle) is not None:
         return resolve_class(graph, needle), OWL.Class  # type: ignore[return-value]
+    if not found and resolve_vocabulary_term(graph, needle) is not None:
+        return resolve_vocabulary_term(graph, needle), RDFS.Resource  # type: ignore[return-value]
     if not found:
         raise UnknownTermError(
             f"no term has the notation, label or IRI {needle!r}; try a notation such as P1, CE1 or O-CE1-01"
@@ -156,6 +187,8 @@ def explain(graph: Graph, needle: str, shapes: Graph | None = None) -> Explanati
     term, term_class = resolve_term(graph, needle)
     if term_class == OWL.Class:
         return explain_class(graph, term)
+    if term_class == RDFS.Resource:
+        return explain_vocabulary_term(graph, term)
     kind = str(term_class).removeprefix(RSF)
 
     def basis_text(basis: object) -> str:
@@ -278,6 +311,13 @@ def render_text(ex: Explanation) -> str:
         out.append(f"Members ({len(ex.members)}):")
         out += [f"  {m}" for m in ex.members] or ["  (none)"]
         out.append("")
+        return "\n".join(out)
+    if ex.kind == "Term":
+        out += [f"  {note}" for note in ex.notes] + ([""] if ex.notes else [])
+        out += [f"  Source: {source}" for source in ex.sources] + ([""] if ex.sources else [])
+        if ex.members:
+            out.append(f"Members ({len(ex.members)}):")
+            out += [f"  {m}" for m in ex.members] + [""]
         return "\n".join(out)
     for source in ex.sources:
         section = f" ({ex.source_section})" if ex.source_section else ""
