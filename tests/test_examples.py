@@ -116,3 +116,27 @@ def test_no_question_that_does_not_apply_and_a_finding_for_each_gap(name, report
         assert obligation not in cited, f"{name} ({model}) is asked {obligation}, which does not apply to it"
     for obligation in gaps:
         assert obligation in cited, f"{name} ({model}) leaves {obligation} unstated on purpose but is not asked it"
+
+
+def test_the_framework_only_table_lists_what_sources_framework_removes(report):
+    """The README's table for `--sources framework`: exactly the findings that only the GA4GH policies ask for."""
+    text = (EXAMPLES / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Only the Framework's own text"):]
+    section = section[: section.index("\n## ", 4)]
+    stated: dict[str, set[str]] = {}
+    for line in section.splitlines():
+        match = re.match(r"^\| `([^`]+)`[^|]* \| ([^|]+) \|", line)
+        if match:
+            stated[match[1]] = set(re.findall(r"rsfsh:([\w-]+)", match[2]))
+    framework = validate([str(EXAMPLES)], source_layer="framework")
+
+    def by_file(r) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for p in r.policies:
+            name = Path(p.origin.source).resolve().relative_to(EXAMPLES.resolve()).as_posix()
+            out.setdefault(name, set()).update(f.shape.rsplit("/", 1)[-1] for f in p.findings)
+        return out
+
+    everything, only_framework = by_file(report), by_file(framework)
+    removed = {name: shapes - only_framework.get(name, set()) for name, shapes in everything.items()}
+    assert {name: shapes for name, shapes in removed.items() if shapes} == stated
