@@ -137,3 +137,16 @@ def test_explain_names_the_policy_vocabulary_a_report_or_guide_mentions():
     assert "O-CE1-16" not in group.stdout.split("Members", 1)[1]  # the appeal route is delegated only by name
     prop = run_rsf("explain", "remoteAccessFromAbroad")
     assert prop.returncode == 0 and "owl:DatatypeProperty" in prop.stdout and "O-CE5-05" in prop.stdout
+
+
+def test_explain_an_obligation_shows_every_kind_of_sharing_and_why_it_does_not_arise():
+    shown = run_rsf("explain", "O-CE5-07")
+    assert shown.returncode == 0, shown.stderr
+    section = shown.stdout.split("Kinds of sharing (access models):", 1)[1].split("\n\n", 1)[0].splitlines()
+    verdicts = {line.split("  ")[1].strip(): line for line in section if line.strip()}
+    assert list(verdicts) == ["open access", "registered access", "controlled access", "secure environment access"]
+    assert verdicts["registered access"].endswith("applies") and verdicts["controlled access"].endswith("applies")
+    assert "does not arise: Data analysed inside the custodian's secure environment are never copied out" in verdicts["secure environment access"]
+    assert "does not arise" in verdicts["open access"]
+    conditional = run_rsf("explain", "O-CE5-05").stdout
+    assert "applies unless the policy states rsf:remoteAccessFromAbroad false" in conditional
