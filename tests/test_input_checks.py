@@ -39,7 +39,7 @@ def test_a_misspelt_access_model_is_exit_2_naming_file_value_and_nearest_term():
 
 def test_a_misspelt_role_is_exit_2_in_every_format():
     for fmt in ("text", "json", "sarif"):
-        done = run_rsf("validate", "tests/fixtures/profiles/misspelt-role.ttl", "--format", fmt, cwd=ROOT)
+        done = run_rsf("validate", "tests/fixtures/input-checks/misspelt-role.ttl", "--format", fmt, cwd=ROOT)
         assert done.returncode == 2 and done.stdout == ""
         assert "rsf:DataCustodain" in done.stderr and "did you mean rsf:DataCustodian (data custodian, R05)" in done.stderr
 

@@ -159,9 +159,9 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 
 
 @pytest.mark.parametrize("example, dropped", [
-    ("biobank-community-charter.ttl", "O-CE10-05"),
-    ("federated-repository-delegating.ttl", "O-CE2-10"),
-    ("research-institute-policy.ttl", "O-CE10-07"),
+    ("biobank-community-charter.ttl", {"O-CE1-17", "O-CE1-18", "O-CE10-05"}),
+    ("federated-repository-delegating.ttl", {"O-CE2-10", "O-CE10-08"}),
+    ("research-institute-policy.ttl", {"O-CE10-07"}),
 ])
 def test_sources_framework_leaves_out_what_only_the_ga4gh_policies_state(example, dropped):
     import json
@@ -172,10 +172,11 @@ def test_sources_framework_leaves_out_what_only_the_ga4gh_policies_state(example
     by_default, by_framework = json.loads(default.stdout)["policies"][0], json.loads(framework.stdout)["policies"][0]
     assert by_default["profile"]["sources"] == "all" and by_framework["profile"]["sources"] == "framework"
     notations = lambda policy: {f["obligation"]["notation"] for f in policy["findings"]}  # noqa: E731
-    assert dropped in notations(by_default) and dropped not in notations(by_framework)
-    assert notations(by_framework) == notations(by_default) - {dropped}
-    finding = next(f for f in by_default["findings"] if f["obligation"]["notation"] == dropped)
-    assert finding["obligation"]["layer"] == "ga4gh-policies"
-    assert all(s["layer"] == "ga4gh-policies" for s in finding["obligation"]["stated_in"])
+    assert dropped <= notations(by_default) and not dropped & notations(by_framework)
+    assert notations(by_framework) == notations(by_default) - dropped
     reasons = {e["obligation"].rsplit("/", 1)[-1]: e["reason"] for e in by_framework["profile"]["excluded"]}
-    assert reasons[dropped].startswith("stated only in the GA4GH policies")
+    for notation in dropped:
+        finding = next(f for f in by_default["findings"] if f["obligation"]["notation"] == notation)
+        assert finding["obligation"]["layer"] == "ga4gh-policies"
+        assert all(s["layer"] == "ga4gh-policies" for s in finding["obligation"]["stated_in"])
+        assert reasons[notation].startswith("stated only in the GA4GH policies")

@@ -135,4 +135,4 @@ def test_unknown_role_is_a_usage_error_listing_the_choices():
 
 def test_a_misspelt_role_is_an_input_error_not_silently_ignored():
     with pytest.raises(InputError, match=r"misspelt-role.ttl: rsf:issuerRole rsf:DataCustodain .* is not an actor role .*did you mean rsf:DataCustodian"):
-        validate([str(PROFILES / "misspelt-role.ttl")])
+        validate([str(PROFILES.parent / "input-checks" / "misspelt-role.ttl")])

@@ -347,8 +347,12 @@ def test_policy_coverage_of_every_policy(store, report):
 
 
 def _publishers(per_file) -> dict[str, set[str]]:
+    """Policy -> its publishers; an access tier has those of the policy it inherits from."""
     policies = _merge(*(policy for policy, _ in per_file.values()))
-    return {str(p): {str(o) for o in policies.objects(p, DCTERMS.publisher)} for p in policies.subjects(RDF.type, RSF.DataSharingPolicy)}
+    out = {str(p): {str(o) for o in policies.objects(p, DCTERMS.publisher)} for p in policies.subjects(RDF.type, RSF.DataSharingPolicy)}
+    for tier, parent in policies.subject_objects(URIRef("http://www.w3.org/ns/odrl/2/inheritFrom")):
+        out[str(tier)] = out.get(str(tier), set()) | out.get(str(parent), set())
+    return out
 
 
 def _expected_organisations(report, per_file, resting) -> dict[str, tuple[int, int, int]]:
@@ -400,11 +404,13 @@ def test_policies_failing_udhr_article_27(store, dataset, report):
         expected[provision] = Counter(f.policy for f in resting)
     # Art. 27(1) recognises the rights to share in science (upheld by CE4, CE8, CE9, CE10), to take part in it
     # (CE3) and scientific freedom (CE10): the funder (CE9, CE10), the biobank (CE10), the institute (CE3, CE4,
-    # CE10), the laboratory and the federated repository (CE3) fail obligations resting on it (examples/README.md)
+    # CE10), the laboratory and the federated repository (CE3), and the registered and controlled tiers of the
+    # tiered programme (CE10, return of derived data) fail obligations resting on it (examples/README.md)
     assert set(expected[RSF["UDHR-Art27-1"]]) == {
         str(FUNDER), str(BIOBANK), "https://example.org/wrenfield-institute/research-data-policy",
         "https://example.org/calderby-genetics/variant-sharing-policy",
-        "https://example.org/meridale-repository/controlled-access-policy"}
+        "https://example.org/meridale-repository/controlled-access-policy",
+        "https://example.org/kestrel-programme/tier-registered", "https://example.org/kestrel-programme/tier-controlled"}
     both = store.query(with_values("policies-failing-provision", {"provision": list(art27)}))
     got = {(r.provision, str(r.policy)): int(r.findings) for r in both}
     assert got == {(prov, policy): n for prov, c in expected.items() for policy, n in c.items()}

@@ -110,9 +110,11 @@ def test_folder_input_validates_every_policy_in_it(tmp_path):
     assert policies == {"open-policy", "tre-policy", "controlled-policy", "named-delegate", "unnamed-delegate"}
 
 
-def test_a_folder_with_a_misspelt_role_is_refused_naming_the_file():
+def test_a_folder_with_a_misspelt_role_is_refused_naming_the_file(tmp_path):
     # a misspelt rsf:issuerRole would check that policy against nothing: the run stops (exit 2)
-    result = run_rsf("validate", "--format", "json", str(PROFILES))
+    (tmp_path / "open-data.ttl").write_bytes((PROFILES / "open-data.ttl").read_bytes())
+    (tmp_path / "misspelt-role.ttl").write_bytes((PROFILES.parent / "input-checks" / "misspelt-role.ttl").read_bytes())
+    result = run_rsf("validate", "--format", "json", str(tmp_path))
     assert result.returncode == 2 and result.stdout == ""
     assert "misspelt-role.ttl: rsf:issuerRole rsf:DataCustodain" in result.stderr
 

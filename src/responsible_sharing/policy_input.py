@@ -88,6 +88,18 @@ class PolicyInput:
     warnings: list[str] = field(default_factory=list)
     #: (prefix, namespace) as the files declare them, first file first
     prefixes: list[tuple[str, str]] = field(default_factory=list)
+    #: what access tiers inherit from their policies (:mod:`~responsible_sharing.tiers`), added by :meth:`apply_tiers`
+    tier_statements: list[ox.Quad] = field(default_factory=list)
+
+    def apply_tiers(self) -> None:
+        """Add what each access tier inherits, for validation; the store holds the files' own statements until then.
+
+        Kept apart so that ``rsf load`` stores, and queries read, what the user wrote.
+        """
+        if self.tier_statements:
+            self.store.extend(self.tier_statements)
+            self.tier_statements = []
+            self.__dict__.pop("graph", None)  # a graph built before is stale
 
     @cached_property
     def graph(self) -> Graph:
@@ -307,7 +319,7 @@ def _read_one(source: str | GraphChunk, result: PolicyInput, max_mb: float, stdi
             tier_of = None if parent is None else (parent.value if isinstance(parent, ox.NamedNode) else f"_:{parent.value}")
             result.policies[policy] = PolicyOrigin(name, line, tier_of)  # type: ignore[index]
     result.store.extend(q if q.graph_name == ox.DefaultGraph() else ox.Quad(q.subject, q.predicate, q.object) for q in quads)
-    result.store.extend(tier_statements(quads, tiers))
+    result.tier_statements.extend(tier_statements(quads, tiers))
     known = set(result.prefixes)
     result.prefixes.extend(pair for pair in prefixes.items() if pair not in known)
 

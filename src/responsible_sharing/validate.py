@@ -459,6 +459,7 @@ def validate_input(
     role_iris = [resolve_choice(eng.ontology, RSF.ActorRole, r, "role") for r in roles or []]
     model_iri = resolve_choice(eng.ontology, RSF.AccessModel, access_model, "access model") if access_model else None
     reports: dict[Node, PolicyReport] = {}
+    data.apply_tiers()
     check_profile_terms(eng.ontology, data, lambda node: _source_of(data, node))
     with literals_as_written(), quiet_literal_warnings():
         problems = find_problems(eng.ontology, data.store)
