@@ -362,16 +362,19 @@ def test_literals_are_validated_and_shown_as_written_under_both_engines(tmp_path
     assert "rsf:sharesWithThirdParties true" in example
     path = _write_case(tmp_path, "policy.ttl", example.replace("rsf:sharesWithThirdParties true",
                                                                f"rsf:sharesWithThirdParties {written}"))
-    found = {}
+    found, inputs = {}, {}
     for engine in ("pyshacl", "pyrudof"):
         outcome = run_rsf_inprocess("validate", "--engine", engine, "--format", "json", "--fail-on", "none", str(path))
         assert outcome.code == 0, outcome.stderr
-        found[engine] = sorted((f["shape"].rsplit("/", 1)[-1], f["value"])
-                               for p in json.loads(outcome.stdout)["policies"] for f in p["findings"])
-    assert found["pyshacl"] == found["pyrudof"]
+        policies = json.loads(outcome.stdout)["policies"]
+        found[engine] = sorted((f["shape"].rsplit("/", 1)[-1], f["value"]) for p in policies for f in p["findings"])
+        inputs[engine] = sorted((f["check"], f["path"], f["value"]) for p in policies for f in p["input_findings"])
+    assert found["pyshacl"] == found["pyrudof"] and inputs["pyshacl"] == inputs["pyrudof"]
     lexical = written.split('"')[1]
     ill_typed = lexical not in ("0", "1")
-    assert (("O-CE1-03-third-parties", lexical) in found["pyshacl"]) == ill_typed  # shown as written, not "false"
+    # an ill-typed value states nothing: the check asks for the fact, and an input finding shows the value as written
+    assert (("O-CE1-03-third-parties", "") in found["pyshacl"]) == ill_typed
+    assert any(check == "ill-typed-literal" and lexical in value for check, _, value in inputs["pyshacl"]) == ill_typed
 
 
 def test_output_naming_an_input_is_refused_and_the_input_kept(tmp_path):
