@@ -22,15 +22,19 @@ td,th{border:1px solid #ccc;padding:.25rem .6rem;text-align:left}th{background:#
 """
 
 
+def _where(path: str, value: str) -> str:
+    """Where a finding is, for its meta line: the path, and the value when there is one."""
+    where = f"at <code>{escape(path)}</code>" if path else ""
+    return where + (f" (value <code>{escape(value)}</code>)" if value else "")
+
+
 def _input(p: PolicyReport) -> str:
     """Findings on the input itself (see input_checks), before the findings on obligations."""
     if not p.input_findings:
         return ""
     out = ["<h3>Input: what rsf could not read as meant, or did not check</h3>"]
     for f in p.input_findings:
-        at = f"at <code>{escape(f.path)}</code>" if f.path else ""
-        if f.value:
-            at += f" (value <code>{escape(f.value)}</code>)"
+        at = _where(f.path, f.value)
         out.append(
             f"<div class='finding input {f.severity}'><p><span class='{f.severity}'>{f.severity.upper()}</span> "
             f"<code>{escape(f.rule)}</code> {escape(f.title)}</p><p>{escape(f.message)}</p>"
@@ -73,9 +77,7 @@ def _policy(p: PolicyReport) -> str:
     for f in p.findings:
         ob = f.trace.obligation
         why = "<br>".join(escape(line) for line in chain(f.trace))
-        detail = f"at <code>{escape(f.path)}</code>" if f.path else ""
-        if f.value:
-            detail += f" (value <code>{escape(f.value)}</code>)"
+        detail = _where(f.path, f.value)
         out.append(
             f"<div class='finding {f.severity}'><h3><span class='{f.severity}'>{f.severity.upper()}</span> "
             f"<span class='plain'>({PLAIN[f.severity]})</span> {escape(ob.notation)} {escape(ob.label)}</h3><p>{escape(f.message)}</p>"

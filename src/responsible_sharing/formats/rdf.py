@@ -60,15 +60,8 @@ def report_graph(report: Report) -> Graph:
     focus_of: dict[str, Node] = {}
     for number, finding in enumerate(report.findings, start=1):
         label = f"r{number}"
-        result = BNode(label)
-        g.add((root, SH.result, result))
-        g.add((result, RDF.type, SH.ValidationResult))
-        focus = finding.focus if isinstance(finding.focus, URIRef) else focus_of.setdefault(
-            finding.policy, BNode(f"policy{len(focus_of) + 1}"))
-        g.add((result, SH.focusNode, focus))
-        g.add((result, SH.resultSeverity, _SEVERITY[finding.severity]))
-        g.add((result, SH.resultMessage, Literal(finding.message, lang="en")))
-        g.add((result, SH.sourceShape, URIRef(finding.shape)))
+        result = _result(g, root, label, _focus(focus_of, finding.focus, finding.policy), finding.severity,
+                         finding.message, finding.shape)
         if finding.component:
             g.add((result, SH.sourceConstraintComponent, URIRef(finding.component)))
         path = shapes.value(URIRef(finding.shape), SH.path)
@@ -99,15 +92,8 @@ def report_graph(report: Report) -> Graph:
         for term in (trace.obligation, *trace.elements, *trace.principles, *trace.bearers):
             _label(g, term)
     for number, found in enumerate(report.input_findings, start=1):
-        result = BNode(f"i{number}")
-        g.add((root, SH.result, result))
-        g.add((result, RDF.type, SH.ValidationResult))
-        focus = found.focus if isinstance(found.focus, URIRef) else focus_of.setdefault(
-            found.policy, BNode(f"policy{len(focus_of) + 1}"))
-        g.add((result, SH.focusNode, focus))
-        g.add((result, SH.resultSeverity, _SEVERITY[found.severity]))
-        g.add((result, SH.resultMessage, Literal(found.message, lang="en")))
-        g.add((result, SH.sourceShape, URIRef(found.iri)))
+        result = _result(g, root, f"i{number}", _focus(focus_of, found.focus, found.policy), found.severity,
+                         found.message, found.iri)
         if found.check == "ill-typed-literal":
             g.add((result, SH.sourceConstraintComponent, SH.DatatypeConstraintComponent))
         if found.predicate is not None:
@@ -123,3 +109,20 @@ def report_graph(report: Report) -> Graph:
 
 def render(report: Report, fmt: str) -> bytes:
     return serialize_stable(report_graph(report), {"json-ld": "jsonld", "turtle": "ttl"}[fmt], canonical=False)
+
+
+def _focus(focus_of: dict[str, Node], focus: Node | None, policy: str) -> Node:
+    """The focus node as the report names it: the policy's IRI, or one blank node per policy without one."""
+    return focus if isinstance(focus, URIRef) else focus_of.setdefault(policy, BNode(f"policy{len(focus_of) + 1}"))
+
+
+def _result(g: Graph, root: Node, label: str, focus: Node, severity: str, message: str, shape: str) -> BNode:
+    """A new sh:ValidationResult of the report, with what every result states."""
+    result = BNode(label)
+    g.add((root, SH.result, result))
+    g.add((result, RDF.type, SH.ValidationResult))
+    g.add((result, SH.focusNode, focus))
+    g.add((result, SH.resultSeverity, _SEVERITY[severity]))
+    g.add((result, SH.resultMessage, Literal(message, lang="en")))
+    g.add((result, SH.sourceShape, URIRef(shape)))
+    return result
