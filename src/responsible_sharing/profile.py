@@ -139,13 +139,12 @@ def build_profile(
     excluded: dict[str, str] = {}
     for iri, trace in traces.items():  # in notation order (build_traces)
         bearers = {b.iri for b in trace.bearers}
-        moot = _moot_under(ontology, trace, models, data, policy)
         if source_layer == FRAMEWORK_LAYER and trace.layer != FRAMEWORK_LAYER:
             stated = "; ".join(s.citation for s in trace.statements)
             excluded[iri] = f"stated only in the GA4GH policies ({stated}), not in the Framework itself (--sources framework)"
         elif role_iris and not bearers & role_iris:
             excluded[iri] = "borne by " + ", ".join(b.label for b in trace.bearers)
-        elif moot:
+        elif moot := _moot_under(ontology, trace, models, data, policy):
             excluded[iri] = moot
         elif iri in delegated:
             excluded[iri] = f"delegated to {delegated[iri]}"

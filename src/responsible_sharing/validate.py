@@ -315,7 +315,7 @@ def _share(policies: list[PolicyReport], profiles: dict[tuple, Profile]) -> list
     traces = engine().traces
     for report in policies:
         prof = report.profile
-        key = (prof.roles, prof.roles_from, prof.access_model, prof.access_model_from, prof.applicable,
+        key = (prof.roles, prof.roles_from, prof.access_models, prof.access_model_from, prof.applicable,
                tuple(prof.excluded.items()), tuple(prof.delegated.items()), prof.source_layer)
         report.profile = profiles.setdefault(key, prof)
         report.findings = [f if f.trace is traces[f.trace.obligation.iri] else replace(f, trace=traces[f.trace.obligation.iri])
