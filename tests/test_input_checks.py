@@ -156,3 +156,19 @@ def test_lexical_forms_follow_xml_schema(lexical, datatype, ok):
 
 def test_datatypes_not_checked_are_left_alone():
     assert well_typed("anything", "https://example.org/myType") is None
+
+
+def test_an_ill_typed_value_on_a_tiered_policy_is_reported_once_on_each_tier(tmp_path):
+    policy = tmp_path / "tiered.ttl"
+    policy.write_text("""@prefix rsf: <https://w3id.org/rsf/> .
+@prefix odrl: <http://www.w3.org/ns/odrl/2/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <https://example.org/t/> .
+ex:p a rsf:DataSharingPolicy ; rsf:issuerRole rsf:DataCustodian ; rsf:sharesWithThirdParties "yes"^^xsd:boolean .
+ex:a a odrl:Offer ; odrl:inheritFrom ex:p ; rsf:accessModel rsf:OpenAccess .
+ex:b a odrl:Offer ; odrl:inheritFrom ex:p ; rsf:accessModel rsf:ControlledAccess .
+""", encoding="utf-8")
+    code, report, _ = _json(str(policy))
+    found = {p["policy"].rsplit("/", 1)[-1]: [(f["check"], f["value"]) for f in p["input_findings"]] for p in report["policies"]}
+    assert found == {"a": [("ill-typed-literal", "yes")], "b": [("ill-typed-literal", "yes")]}
+    assert code == 1

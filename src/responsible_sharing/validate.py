@@ -521,7 +521,12 @@ def _input_findings(data: PolicyInput, reports: dict[Node, PolicyReport], proble
     """Put each input problem on the policies that reach it; the warnings for those no policy reaches."""
     names = data.namespace_manager
     warnings: list[str] = []
+    # a tiered policy's own statements are reported through each tier's inherited copy, once
+    parents = {r.origin.tier_of for r in reports.values() if r.origin.tier_of}
     for problem in problems:
+        if isinstance(problem.subject, URIRef) and str(problem.subject) in parents \
+                or isinstance(problem.subject, BNode) and f"_:{problem.subject}" in parents:
+            continue
         found = owners(data.store, problem.subject, reports)
         if not found:
             warnings.append(f"{', '.join(dict.fromkeys(data.sources))}: on {render_node(names, problem.subject)}, "
