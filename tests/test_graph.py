@@ -295,7 +295,7 @@ def test_graph_command_writes_each_format(tmp_path):
 
 
 def test_png_is_not_written_to_a_terminal(monkeypatch):
-    monkeypatch.setattr("responsible_sharing.cli_graph._stdout_is_terminal", lambda: True)
+    monkeypatch.setattr("responsible_sharing.cli_graph.stdout_is_terminal", lambda: True)
     code, _, message = invoke("graph", "--format", "png")
     assert code == 2 and "-o FILE" in message
 

@@ -682,7 +682,7 @@ def test_write_atomic_keeps_the_old_file_when_the_rename_fails(tmp_path, monkeyp
 
     monkeypatch.setattr(output.os, "replace", refuse)
     with pytest.raises(OutputError, match="disk full"):  # a user's environment error: exit 2, not a crash
-        output.write_atomic(target, b"new")
+        output.emit(b"new", target)
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
 

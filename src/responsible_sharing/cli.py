@@ -1,7 +1,9 @@
 """The ``rsf`` command: a thin layer over the library API.
 
 Exit codes, as pySHACL and ROBOT users expect: 0 clean, 1 findings, 2 bad
-usage or unreadable input (a message, never a traceback).
+usage or unreadable input (a message, never a traceback); 128 + the signal's
+number when a signal stops it (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 141 a
+closed pipe), 70 for a bug.
 """
 
 from __future__ import annotations
@@ -9,8 +11,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -20,14 +26,14 @@ from .cli_options import ontology_option
 from .coverage import coverage as policy_coverage
 from .coverage import render_json as render_coverage_json
 from .coverage import render_table as render_coverage_table
-from .errors import CRASH_EXIT, RsfError, UsageError
+from .errors import CRASH_EXIT, ReaderGone, RsfError, UsageError
 from .explain import explain as explain_term
 from .explain import render_text as render_explanation
 from .formats import RENDERERS, write_report
 from .formats.text import render as render_text_report
 from .ontology import export_ontology, load_ontology
-from .output import write_atomic, write_atomic_with
-from .policy_input import DEFAULT_MAX_MB, expand_paths
+from .output import STDOUT, check_output, emit, stdout_is_terminal, write_output
+from .policy_input import DEFAULT_MAX_MB, STDIN, expand_paths
 from .qa import check_ontology
 from .qa import render_text as render_qa
 from .rdfio import FORMAT_BY_SUFFIX
@@ -40,12 +46,25 @@ from .validate import validate as run_validation
 
 
 def _emit(data: bytes | str, output: Path | None) -> None:
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    if output is None:
-        sys.stdout.buffer.write(payload)
-        sys.stdout.flush()
-    else:
-        write_atomic(output, payload)
+    emit(data.encode("utf-8") if isinstance(data, str) else data, output)
+
+
+def _output_path(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """``-o -`` is standard output (None); ``-o ''`` is refused rather than read as the current folder.
+
+    click has already refused an existing folder, ``.`` included, so ``.`` here can only come from ``''``.
+    """
+    if value is not None and str(value) == ".":
+        raise click.BadParameter("the file name is empty; give a file name, or - for standard output", ctx, param)
+    return None if value is not None and str(value) == STDOUT else value
+
+
+def output_option(what: str):  # type: ignore[no-untyped-def]
+    """``-o FILE``, written atomically; ``-o -`` is standard output."""
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+                        callback=_output_path,
+                        help=f"Write {what} to this file (atomically: a stopped run leaves no partial file) "
+                        "instead of standard output; - is standard output.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,7 +75,10 @@ def cli() -> None:
     the human right behind it.
 
     \b
-    Exit codes: 0 clean, 1 findings, 2 bad usage or unreadable input.
+    Exit codes: 0 clean, 1 findings, 2 bad usage or unreadable input,
+    70 a bug in rsf; 128 + the signal's number when a signal stops it
+    (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 141 standard output's reader
+    went away), with no partial output file left behind.
     Nothing is fetched from the network unless you name a server with
     --endpoint.
     """
@@ -105,7 +127,7 @@ def ontology_check(ontology_dir: Path | None, no_reasoner: bool, fmt: str) -> No
     show_default=True,
     help="ttl (Turtle), xml (RDF/XML), jsonld (JSON-LD) or nt (N-Triples).",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (atomically) instead of standard output.")
+@output_option("the ontology")
 def ontology_export(ontology_dir: Path | None, fmt: str, output: Path | None) -> None:
     """Write the merged ontology (all modules, no owl:imports) as one file.
 
@@ -217,13 +239,29 @@ def validation_options(command):  # type: ignore[no-untyped-def]
 
 
 def _refuse_overwriting_an_input(output: Path | None, files: list[str]) -> None:
-    """``-o`` naming one of the inputs would replace the user's policy by the report."""
-    if output is not None and any(f != "-" and Path(f).resolve() == output.resolve() for f in files):
-        raise UsageError(f"-o {output} is one of the input files; the report would replace it. Write it elsewhere.")
+    """``-o`` naming one of the inputs would replace the user's policy by the report.
+
+    The same file is the same inode, whatever the name: a symbolic or hard link
+    to an input, or an input found in a folder, is refused too.
+    """
+    if output is None:
+        return
+    try:
+        written = os.stat(output)
+    except OSError:  # nothing there yet, so not an input
+        return
+    for name in files:
+        if name != STDIN and os.path.samestat(os.stat(name), written):
+            raise UsageError(f"-o {output} is one of the input files ({name}); the report would replace it. "
+                             "Write it elsewhere.")
 
 
 def _run_with_progress(arguments: list[str], quiet: bool, output: Path | None, **options: object) -> Report:
-    """Validate, with a progress bar on a terminal when there is more than one batch of files."""
+    """Validate, with a progress bar on a terminal when there is more than one batch of files.
+
+    The output is checked first: a run of hours is not lost to a wrong ``-o``.
+    """
+    check_output(output)
     files = expand_paths(arguments)
     _refuse_overwriting_an_input(output, files)
     # a streamed file's number of graphs is not known in advance: no bar then
@@ -245,7 +283,7 @@ def _run_with_progress(arguments: list[str], quiet: bool, output: Path | None, *
     "validation report with the trace of each result; sarif: SARIF 2.1.0 for code scanning; html: a "
     "self-contained page.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here (atomically) instead of standard output.")
+@output_option("the report")
 @click.option(
     "--fail-on",
     type=click.Choice(["violation", "warning", "info", "none"]),
@@ -308,13 +346,10 @@ def validate(
                                     max_mb=max_mb, stdin_format=stdin_format, jobs=jobs, batch_files=batch_files,
                                     per_graph=per_graph, shacl_engine=shacl_engine, source_layer=source_layer)
     if fmt == "text":
-        use_colour = color if color is not None else (output is None and sys.stdout.isatty())
+        use_colour = color if color is not None else (output is None and stdout_is_terminal())
         _emit(render_text_report(report, color=use_colour), output)
-    elif output is None:
-        write_report(fmt, report, sys.stdout.buffer)
-        sys.stdout.flush()
     else:
-        write_atomic_with(output, lambda handle: write_report(fmt, report, handle))
+        write_output(output, lambda handle: write_report(fmt, report, handle))
     for warning in report.warnings:
         if fmt != "text" or output is not None:
             click.echo(f"warning: {warning}", err=True)
@@ -324,7 +359,7 @@ def validate(
 @cli.command()
 @policy_arguments
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (atomically) instead of standard output.")
+@output_option("the coverage table")
 @validation_options
 def coverage(
     policies: tuple[str, ...],
@@ -361,27 +396,74 @@ cli_query.register(cli)
 cli_graph.register(cli)
 
 
+#: signals that stop rsf as Ctrl-C does: outputs and workers are cleaned up, then exit 128 + the signal's number
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C's KeyboardInterrupt so that the same clean-up runs."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    raise _Stopped(signum)
+
+
+@contextmanager
+def _signals_stop_the_run() -> Iterator[None]:
+    """Raise :class:`_Stopped` in the main thread on SIGTERM or SIGHUP while the run lasts.
+
+    An output being written then removes its temporary file and worker
+    processes are stopped, as on Ctrl-C. A signal the caller ignores stays
+    ignored (``nohup`` ignores SIGHUP). Handlers can only be set in the main
+    thread; run from another thread, rsf leaves signals alone.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    replaced = {signum: signal.signal(signum, _raise_stopped)
+                for signum in STOP_SIGNALS if signal.getsignal(signum) == signal.SIG_DFL}
+    try:
+        yield
+    finally:
+        for signum, handler in replaced.items():
+            signal.signal(signum, handler)
+
+
+def _stopped(err: BaseException) -> int:
+    """Say why the run stopped and give 128 + the signal's number (click wraps an interrupt in Abort)."""
+    cause = err if isinstance(err, _Stopped) else err.__cause__
+    signum = cause.signum if isinstance(cause, _Stopped) else signal.SIGINT
+    click.echo("Aborted." if signum == signal.SIGINT else f"rsf: stopped by {signal.Signals(signum).name}.", err=True)
+    return 128 + signum
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI on ``argv`` and return the exit code: user errors become 2, never a traceback.
 
-    0 clean, 1 findings, 2 bad usage or unreadable input, 130 interrupted,
+    0 clean, 1 findings, 2 bad usage or unreadable input; 128 + the signal's
+    number when a signal stops the run (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)
+    and 141 when standard output's reader went away, as for Unix tools;
     :data:`CRASH_EXIT` for a bug in rsf (so that a crash is never read as findings).
     """
     try:
-        cli.main(argv, prog_name="rsf", standalone_mode=False)
+        with _signals_stop_the_run():
+            cli.main(argv, prog_name="rsf", standalone_mode=False)
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.ClickException as err:
         err.show()
         return err.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
-        click.echo("Aborted.", err=True)
-        return 130
+    except (click.exceptions.Abort, KeyboardInterrupt) as err:
+        return _stopped(err)
+    except ReaderGone as err:  # silent, as a tool that SIGPIPE stops
+        return err.exit_code
     except RsfError as err:
         click.echo(f"rsf: error: {err}", err=True)
         return err.exit_code
-    except BrokenPipeError:
-        return 0
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else 0
     except Exception:  # a bug: keep the traceback for the report, with an exit code of its own

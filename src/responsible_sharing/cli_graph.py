@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -18,7 +17,7 @@ from .cli_options import ontology_option
 from .errors import UsageError
 from .graph import BINARY_FORMATS, FORMATS, Impact, build_graph, export, focus, impact
 from .ontology import load_ontology
-from .output import write_atomic
+from .output import emit, stdout_is_terminal
 from .validate import Report, validate
 
 _SUFFIX_FORMAT = {".graphml": "graphml", ".gexf": "gexf", ".dot": "dot", ".gv": "dot", ".png": "png", ".svg": "svg"}
@@ -26,18 +25,10 @@ _SUFFIX_FORMAT = {".graphml": "graphml", ".gexf": "gexf", ".dot": "dot", ".gv": 
 
 
 
-def _stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()
-
-
 def _write(data: bytes, output: Path | None, *, binary: bool) -> None:
-    if output is not None:
-        write_atomic(output, data)
-        return
-    if binary and _stdout_is_terminal():
+    if output is None and binary and stdout_is_terminal():
         raise UsageError("the output is binary: give -o FILE, or redirect standard output to a file")
-    sys.stdout.buffer.write(data)
-    sys.stdout.flush()
+    emit(data, output)
 
 
 def _validated(policies: tuple[str, ...]) -> list[Report]:
@@ -185,7 +176,7 @@ def register(cli: click.Group) -> None:
             raise UsageError("--depth needs --focus TERM")
         if fmt is None:
             fmt = _SUFFIX_FORMAT.get(output.suffix.lower(), "graphml") if output is not None else "graphml"
-        if fmt in BINARY_FORMATS and output is None and _stdout_is_terminal():
+        if fmt in BINARY_FORMATS and output is None and stdout_is_terminal():
             raise UsageError(f"a {fmt.upper()} picture is binary: give -o FILE, or redirect standard output to a file")
         ontology = load_ontology(ontology_dir).graph if ontology_dir else None
         graph = build_graph(ontology, shapes=with_shapes, reports=_validated(policies))

@@ -21,7 +21,7 @@ from .ontology import load_ontology
 from .oxterms import from_ox
 from .namespaces import RSF
 from .policy_input import STDIN, expand_paths, quiet_literal_warnings, read_input_bytes, read_policies, read_rdf
-from .output import write_atomic
+from .output import emit
 from .query_output import GRAPH_FORMATS, PREFIXES, TABULAR, render
 from .queries import StoredQuery, parse_header, stored_query, stored_query_names
 from .rdfio import guess_format, parse_into
@@ -218,11 +218,7 @@ def register(cli: click.Group) -> None:
             result = engine.query(stored.text, bindings)
             chosen = fmt or ("turtle" if form in ("CONSTRUCT", "DESCRIBE") else "table")
             payload = render(result, chosen)
-        if output:
-            write_atomic(output, payload)
-        else:
-            sys.stdout.buffer.write(payload)
-            sys.stdout.flush()
+        emit(payload, output)
 
     @cli.command()
     @click.argument("policies", nargs=-1, metavar="[POLICY...]")

@@ -42,6 +42,16 @@ class OutputError(RsfError):
     """An output file that cannot be written where the user asked."""
 
 
+class ReaderGone(OutputError):
+    """Standard output's reader closed it before the output was all written (``rsf ... | head``).
+
+    rsf then stops silently with 141 (128 + SIGPIPE), the status of a Unix tool
+    that SIGPIPE stops, so that a truncated output is never read as success.
+    """
+
+    exit_code = 141
+
+
 class ResourceError(RsfError):
     """A data file (ontology module, shapes, query) is missing or unusable."""
 

@@ -25,6 +25,7 @@ JSON-LD are parsed by rdflib.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 import warnings
@@ -235,7 +236,19 @@ def expand_paths(arguments: list[str]) -> list[str]:
             found.append(str(path))
         else:
             raise InputError(f"{path}: no such file or folder")
+    for name in found:
+        _require_utf8_name(name)
     return found
+
+
+def _require_utf8_name(name: str) -> None:
+    """Refuse a file name that is not UTF-8: the reports (JSON, SARIF, HTML) name every file in UTF-8."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(name).decode("utf-8", "backslashreplace")
+        raise InputError(f"{shown}: the file name is not UTF-8, and rsf's reports name each file in UTF-8; "
+                         "rename the file (convmv -f latin1 -t utf8 converts names)") from None
 
 
 def read_policies(

@@ -16,10 +16,14 @@ batches, in worker processes, so that memory is bounded by a batch.
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import chain, islice
@@ -245,7 +249,7 @@ def validate(
     parts: list[tuple[list[PolicyReport], list[str], list[str]]] = []
     shared: dict[tuple, Profile] = {}
     parallel = jobs > 1 and len(first) > 1
-    with ProcessPoolExecutor(max_workers=jobs, initializer=engine) if parallel else nullcontext() as pool:
+    with _worker_pool(jobs) if parallel else nullcontext() as pool:
         if pool is None:
             results: Iterator[tuple] = ((item, _validate_batch(item)) for item in work)
         else:
@@ -286,6 +290,55 @@ def _batches(arguments: list[str], batch_files: int, per_graph: bool) -> Iterato
 
 def _size(batch: Batch) -> int:
     return sum(item.graphs if isinstance(item, GraphChunk) else 1 for item in batch)
+
+
+#: how often a worker checks that its parent is still there
+_PARENT_CHECK_SECONDS = 0.5
+
+
+@contextmanager
+def _worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """``jobs`` worker processes that never outlive the run.
+
+    On any exception, Ctrl-C and SIGTERM included, the workers are
+    terminated; ``ProcessPoolExecutor``'s own exit would wait for every
+    batch already handed out, minutes after the user asked to stop.
+    """
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker)
+    try:
+        yield pool
+    except BaseException:
+        workers = list((pool._processes or {}).values())  # Python 3.14's pool.terminate_workers() does this
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join()
+        raise
+    pool.shutdown()
+
+
+def _start_worker() -> None:
+    """Set up a worker: it leaves Ctrl-C and hangups to the parent, which stops it, and dies on SIGTERM.
+
+    Ctrl-C and a closed terminal signal every process of the terminal's
+    group; only the parent answers them. SIGTERM gets back its default action
+    in case the worker was forked with the parent's handler. A parent killed
+    outright (SIGKILL, the out-of-memory killer) cannot stop its workers, so
+    each worker watches its parent and stops when it is gone.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_stop_without, args=(os.getppid(),), daemon=True).start()
+    engine()
+
+
+def _stop_without(parent: int) -> None:
+    """Stop this worker once ``parent`` is gone (the worker is then adopted by another process)."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_CHECK_SECONDS)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _in_order(pool: ProcessPoolExecutor, function: Callable, items: Iterator, window: int) -> Iterator[tuple]:
