@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -396,39 +396,78 @@ cli_query.register(cli)
 cli_graph.register(cli)
 
 
-#: signals that stop rsf as Ctrl-C does: outputs and workers are cleaned up, then exit 128 + the signal's number
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+#: signals that stop rsf (Ctrl-C, kill, a closed terminal), each with the handler Python gives it unless the
+#: caller chose otherwise (``nohup`` and a shell's ``&`` ignore some): outputs and workers are cleaned up,
+#: then exit 128 + the signal's number
+STOP_SIGNALS = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL, signal.SIGHUP: signal.SIG_DFL}
+#: delay before a stop signal whose exception Python had to ignore is sent again
+_RESEND_SECONDS = 0.05
 
 
 class _Stopped(KeyboardInterrupt):
-    """SIGTERM or SIGHUP, raised like Ctrl-C's KeyboardInterrupt so that the same clean-up runs."""
+    """A stop signal, raised as Ctrl-C's KeyboardInterrupt is, so that the same clean-up runs."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
         self.signum = signum
 
 
-def _raise_stopped(signum: int, frame: object) -> None:
-    raise _Stopped(signum)
+class _StopOnSignals:
+    """Raise :class:`_Stopped` in the main thread on a stop signal, once.
+
+    Python runs a signal's handler wherever the main thread is; where it
+    ignores exceptions (a hook run at fork as a worker starts, a finaliser)
+    the stop would be lost. Such a lost stop is sent again a moment later,
+    from another thread, once the main thread has left that place. Later
+    signals do not interrupt the clean-up of the stop already raised.
+    """
+
+    def __init__(self) -> None:
+        self.raised = False
+        self.resends: list[threading.Timer] = []
+
+    def handle(self, signum: int, frame: object) -> None:
+        if not self.raised:
+            self.raised = True
+            raise _Stopped(signum)
+
+    def resend_if_lost(self, unraisable: sys.UnraisableHookArgs, hook: Callable[[sys.UnraisableHookArgs], object]) -> None:
+        if isinstance(unraisable.exc_value, _Stopped):
+            self.raised = False
+            resend = threading.Timer(_RESEND_SECONDS, os.kill, (os.getpid(), unraisable.exc_value.signum))
+            self.resends.append(resend)
+            resend.start()
+        else:
+            hook(unraisable)
+
+    def cancel_resends(self) -> None:
+        """The run is over, stopped or not: a signal sent again now would find no handler."""
+        for resend in self.resends:
+            resend.cancel()
 
 
 @contextmanager
 def _signals_stop_the_run() -> Iterator[None]:
-    """Raise :class:`_Stopped` in the main thread on SIGTERM or SIGHUP while the run lasts.
+    """Turn Ctrl-C, SIGTERM and SIGHUP into :class:`_Stopped` while the run lasts (see :class:`_StopOnSignals`).
 
     An output being written then removes its temporary file and worker
-    processes are stopped, as on Ctrl-C. A signal the caller ignores stays
-    ignored (``nohup`` ignores SIGHUP). Handlers can only be set in the main
-    thread; run from another thread, rsf leaves signals alone.
+    processes are stopped. A signal the caller ignores stays ignored
+    (``nohup`` ignores SIGHUP, a shell's ``&`` Ctrl-C). Handlers can only be
+    set in the main thread; run from another thread, rsf leaves signals alone.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    replaced = {signum: signal.signal(signum, _raise_stopped)
-                for signum in STOP_SIGNALS if signal.getsignal(signum) == signal.SIG_DFL}
+    stop = _StopOnSignals()
+    replaced = {signum: signal.signal(signum, stop.handle)
+                for signum, unchanged in STOP_SIGNALS.items() if signal.getsignal(signum) == unchanged}
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: stop.resend_if_lost(unraisable, hook)
     try:
         yield
     finally:
+        stop.cancel_resends()
+        sys.unraisablehook = hook
         for signum, handler in replaced.items():
             signal.signal(signum, handler)
 
