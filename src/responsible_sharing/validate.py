@@ -307,6 +307,7 @@ def _worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker)
     try:
         yield pool
+        pool.shutdown()
     except BaseException:
         workers = list((pool._processes or {}).values())  # Python 3.14's pool.terminate_workers() does this
         pool.shutdown(wait=False, cancel_futures=True)
@@ -315,7 +316,6 @@ def _worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
         for worker in workers:
             worker.join()
         raise
-    pool.shutdown()
 
 
 def _start_worker() -> None:
