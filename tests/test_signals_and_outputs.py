@@ -64,22 +64,23 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _start(*args: str, **popen: object) -> subprocess.Popen:
-    return subprocess.Popen([*RSF, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)  # type: ignore[call-overload]
-
-
 def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
 
-@pytest.fixture(scope="module")
-def many_policies(tmp_path_factory) -> Path:
-    """Enough policies for many one-file batches: the run outlasts the test's signal."""
-    folder = tmp_path_factory.mktemp("policies")
-    for copy in range(5):
-        for example in sorted((ROOT / "examples").glob("*.ttl")):
-            shutil.copy(example, folder / f"{copy}-{example.name}")
-    return folder
+#: rsf, with workers whose batches never end: only rsf stopping them ends them
+HANGING_WORKERS = """
+import importlib, time
+from responsible_sharing import cli
+
+def hang(batch):
+    time.sleep(600)
+
+importlib.import_module("responsible_sharing.validate")._validate_batch = hang  # the package's `validate` is the function
+cli.main()
+"""
+#: more than one batch of files, so that they go to worker processes
+IN_BATCHES = [str(ROOT / "examples"), "--jobs", "2", "--batch-files", "1", "--format", "json"]
 
 
 @pytest.mark.parametrize(
@@ -91,19 +92,19 @@ def many_policies(tmp_path_factory) -> Path:
     ],
     ids=["SIGTERM", "Ctrl-C", "SIGKILL"],
 )
-def test_a_stopped_run_leaves_no_worker_and_no_output(tmp_path, many_policies, signum, whole_group, code):
+def test_a_stopped_run_leaves_no_worker_and_no_output(tmp_path, signum, whole_group, code):
     target = tmp_path / "report.json"
-    process = _start("validate", str(many_policies), "--jobs", "2", "--batch-files", "1", "--format", "json",
-                     "-o", str(target), start_new_session=True)
+    process = subprocess.Popen([sys.executable, "-c", HANGING_WORKERS, "validate", *IN_BATCHES, "-o", str(target)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     workers = _until(lambda: len(found := _children(process.pid)) >= 2 and found, "two worker processes")
     if whole_group:
         os.killpg(process.pid, signum)
     else:
         process.send_signal(signum)
-    _, stderr = process.communicate(timeout=WAIT_SECONDS)
+    _, stderr = process.communicate(timeout=WAIT_SECONDS)  # returns once the workers, which share the pipes, are gone
     assert process.returncode == code, stderr
     assert b"Traceback" not in stderr  # a worker does not report Ctrl-C: the parent alone answers it
-    _until(lambda: not any(_alive(pid) for pid in workers), "the workers to stop")  # type: ignore[union-attr]
+    assert not any(_alive(pid) for pid in workers)  # type: ignore[union-attr]
     assert list(tmp_path.iterdir()) == []
 
 
@@ -123,10 +124,9 @@ cli.main()
 """
 
 
-def test_a_signal_while_workers_start_is_not_lost(tmp_path, many_policies):
+def test_a_signal_while_workers_start_is_not_lost(tmp_path):
     target = tmp_path / "report.json"
-    process = subprocess.Popen([sys.executable, "-c", SIGNAL_AT_FORK, "validate", str(many_policies), "--jobs", "2",
-                                "--batch-files", "1", "--format", "json", "-o", str(target)],
+    process = subprocess.Popen([sys.executable, "-c", SIGNAL_AT_FORK, "validate", *IN_BATCHES, "-o", str(target)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, stderr = process.communicate(timeout=WAIT_SECONDS)  # returns once the workers, which share the pipes, are gone
     assert process.returncode == 143, stderr
@@ -135,7 +135,8 @@ def test_a_signal_while_workers_start_is_not_lost(tmp_path, many_policies):
 
 
 def test_a_reader_that_stops_reading_ends_rsf_with_141_and_no_message():
-    process = _start("validate", str(EXAMPLE), "--format", "json")
+    process = subprocess.Popen([*RSF, "validate", str(EXAMPLE), "--format", "json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     fcntl.fcntl(process.stdout.fileno(), fcntl.F_SETPIPE_SZ, 4096)  # the report cannot all wait in the pipe
     assert process.stdout.read(100).startswith(b"{")  # as `rsf ... | head -c 100`
     process.stdout.close()
