@@ -104,7 +104,7 @@ def test_a_stopped_run_leaves_no_worker_and_no_output(tmp_path, signum, whole_gr
     _, stderr = process.communicate(timeout=WAIT_SECONDS)  # returns once the workers, which share the pipes, are gone
     assert process.returncode == code, stderr
     assert b"Traceback" not in stderr  # a worker does not report Ctrl-C: the parent alone answers it
-    assert not any(_alive(pid) for pid in workers)  # type: ignore[union-attr]
+    _until(lambda: not any(_alive(pid) for pid in workers), "the workers to end")  # type: ignore[union-attr]
     assert list(tmp_path.iterdir()) == []
 
 
