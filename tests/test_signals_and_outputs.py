@@ -1,8 +1,11 @@
 """Signals, standard output and -o: what a user sees when a run is stopped or cannot write (issue 12).
 
-Signals from outside are sent to real ``python -m responsible_sharing``
-processes; the test then checks the exit code, that no output is left and
-that no worker process survives. The rest runs in-process through
+Signals from outside are sent to real rsf processes (``python -c`` running
+:func:`responsible_sharing.cli.main`, with the workers' batches made endless
+or with a signal sent from a fork hook); the test then checks the exit code,
+that no output is left and that no worker process survives. Standard output
+is a real pipe or file where the file descriptor matters (``python -m
+responsible_sharing``). The rest runs in-process through
 :func:`responsible_sharing.cli.run`: a signal halfway through writing a
 report is sent by the report writer to its own process, and standard output
 is replaced where a case needs a full or a closed one.
@@ -64,6 +67,25 @@ def _alive(pid: int) -> bool:
         return False
 
 
+@pytest.fixture
+def rsf_process() -> Iterator[Callable[..., subprocess.Popen]]:
+    """Start rsf in a process group of its own (the group Ctrl-C signals); whatever is left is killed afterwards."""
+    started: list[subprocess.Popen] = []
+
+    def start(code: str, *args: str) -> subprocess.Popen:
+        started.append(subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, start_new_session=True))
+        return started[-1]
+
+    yield start
+    for process in started:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # a failed test's rsf and its workers
+        except ProcessLookupError:
+            pass
+        process.communicate()
+
+
 def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
@@ -92,10 +114,9 @@ IN_BATCHES = [str(ROOT / "examples"), "--jobs", "2", "--batch-files", "1", "--fo
     ],
     ids=["SIGTERM", "Ctrl-C", "SIGKILL"],
 )
-def test_a_stopped_run_leaves_no_worker_and_no_output(tmp_path, signum, whole_group, code):
+def test_a_stopped_run_leaves_no_worker_and_no_output(tmp_path, rsf_process, signum, whole_group, code):
     target = tmp_path / "report.json"
-    process = subprocess.Popen([sys.executable, "-c", HANGING_WORKERS, "validate", *IN_BATCHES, "-o", str(target)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    process = rsf_process(HANGING_WORKERS, "validate", *IN_BATCHES, "-o", str(target))
     workers = _until(lambda: len(found := _children(process.pid)) >= 2 and found, "two worker processes")
     if whole_group:
         os.killpg(process.pid, signum)
@@ -124,10 +145,9 @@ cli.main()
 """
 
 
-def test_a_signal_while_workers_start_is_not_lost(tmp_path):
+def test_a_signal_while_workers_start_is_not_lost(tmp_path, rsf_process):
     target = tmp_path / "report.json"
-    process = subprocess.Popen([sys.executable, "-c", SIGNAL_AT_FORK, "validate", *IN_BATCHES, "-o", str(target)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = rsf_process(SIGNAL_AT_FORK, "validate", *IN_BATCHES, "-o", str(target))
     _, stderr = process.communicate(timeout=WAIT_SECONDS)  # returns once the workers, which share the pipes, are gone
     assert process.returncode == 143, stderr
     assert b"Traceback" not in stderr and b"Exception ignored" not in stderr
