@@ -282,6 +282,16 @@ BROKEN = {
                             ["huge-integer.jsonld", "JSON number of 5000 characters"]),
     "reverse.jsonld": (f'{{"@id": "http://example.org/policy", "@type": "{POLICY}", "@reverse": {{"http://example.org/p": "text"}}}}'.encode(),
                        ["reverse.jsonld", "subject"]),
+    "triple-term.ttl": ((_TURTLE + '<http://example.org/policy> <http://example.org/says>\n  <<( <http://example.org/a> '
+                         '<http://example.org/b> <http://example.org/c> )>> .\n').encode(),
+                        ["triple-term.ttl:4:", "RDF 1.2 triple term"]),
+    "reifier.trig": ((_TURTLE + '<< <http://example.org/a> <http://example.org/b> <http://example.org/c> >> '
+                      '<http://example.org/says> "x" .\n').encode(), ["reifier.trig:3:", "RDF 1.2 triple term"]),
+    "annotation.ttl": ((_TURTLE + '<http://example.org/policy> <http://example.org/b> <http://example.org/c> '
+                        '{| <http://example.org/says> "x" |} .\n').encode(), ["annotation.ttl:3:", "RDF 1.2 triple term"]),
+    "triple-term.nt": (f'<http://example.org/policy> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{POLICY}> .\n'
+                       '<http://example.org/a> <http://example.org/b> <<( <http://example.org/a> <http://example.org/b> '
+                       '<http://example.org/c> )>> .\n'.encode(), ["triple-term.nt:2:", "RDF 1.2 triple term"]),
 }
 
 
@@ -301,6 +311,15 @@ def test_broken_input_through_query_data_is_the_same_error(tmp_path):
     outcome = run_rsf_inprocess(*commands(str(path))["query"])
     assert_safe(outcome, path.name, [])
     assert outcome.code == 2 and "bad-utf8.ttl:2:" in outcome.stderr
+
+
+def test_triple_terms_are_refused_when_read_graph_by_graph(tmp_path):
+    path = _write_case(tmp_path, "store.nq", f'<http://example.org/policy> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
+                       f'<{POLICY}> <http://example.org/g1> .\n<http://example.org/a> <http://example.org/b> <<( '
+                       '<http://example.org/a> <http://example.org/b> <http://example.org/c> )>> <http://example.org/g2> .\n')
+    outcome = run_rsf_inprocess("validate", str(path), "--per-graph", "--format", "json")
+    assert_safe(outcome, path.name, [])
+    assert outcome.code == 2 and "graph <http://example.org/g2>" in outcome.stderr and "RDF 1.2" in outcome.stderr
 
 
 @pytest.mark.parametrize("datatype", ["XMLLiteral", "HTML"])

@@ -197,6 +197,8 @@ def stream_graphs(path: str, graphs_per_chunk: int) -> Iterator[GraphChunk]:
     try:
         for quad in parser:
             name = quad.graph_name
+            if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
+                raise InputSyntaxError(path, f"graph {name}: {TRIPLE_TERM_REFUSAL}")
             if name != current:
                 if current is not None:
                     finished.add(current)
@@ -349,16 +351,33 @@ def parse_quads(text: bytes | str, name: str, fmt: str) -> tuple[list[ox.Quad], 
     if fmt in _OX_FORMATS:
         try:
             parser = ox.parse(input=text, format=_OX_FORMATS[fmt], base_iri=base, rename_blank_nodes=True)
-            return list(parser), dict(parser.prefixes)
+            quads = list(parser)
         except SyntaxError as err:
             with quiet_literal_warnings():
                 parse_bytes_into(Graph(), text, name, fmt)
             raise InputSyntaxError(name, f"{fmt} syntax error: {_ox_reason(err)}", err.lineno) from None
+        if any(isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple) for q in quads):
+            raise InputSyntaxError(name, TRIPLE_TERM_REFUSAL, _first_line_with(text, ("<<", "{|")))
+        return quads, dict(parser.prefixes)
     graph = Graph()
     with quiet_literal_warnings():
         parse_bytes_into(graph, text, name, fmt)
     quads = [_quad(triple, name) for triple in graph]
     return quads, {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
+
+
+#: why a file using RDF 1.2 triple terms is refused, and what to write instead
+TRIPLE_TERM_REFUSAL = (
+    "the file uses an RDF 1.2 triple term (<<( ... )>>, a << ... >> reifier or a {| ... |} annotation); "
+    "rsf reads RDF 1.1, which SHACL validates, so state the fact as ordinary triples "
+    "(a statement about a statement can be a node of its own, e.g. a prov:Entity)")
+
+
+def _first_line_with(text: bytes | str, tokens: tuple[str, ...]) -> int | None:
+    """The line where one of ``tokens`` first appears in ``text``, if one does."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    found = [at for at in (raw.find(token.encode("utf-8")) for token in tokens) if at >= 0]
+    return raw.count(b"\n", 0, min(found)) + 1 if found else None
 
 
 def _quad(triple: tuple[Node, Node, Node], name: str) -> ox.Quad:
