@@ -14,13 +14,15 @@ import http.server
 import io
 import json
 import os
+import resource
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from fuzz_cases import CATEGORIES, generate
+from fuzz_cases import CATEGORIES, generate, place
 from hostile import Outcome, run_rsf_inprocess
 
 POLICY = "https://w3id.org/rsf/DataSharingPolicy"
@@ -33,6 +35,8 @@ FUZZ_CASES = int(os.environ.get("RSF_FUZZ_CASES", "40"))
 FUZZ_SEED = int(os.environ.get("RSF_FUZZ_SEED", "12"))
 #: commands each generated case goes through: validate by default, every command with RSF_FUZZ_COMMANDS=all
 FUZZ_COMMANDS = os.environ.get("RSF_FUZZ_COMMANDS", "validate")
+#: the most memory the whole test process may have held at once when the corpus is done (every case runs in it)
+PEAK_MIB = 2048
 
 
 class _Logging(http.server.BaseHTTPRequestHandler):
@@ -247,21 +251,25 @@ def test_generated_corpus(tmp_path, server, secret):
     failures, codes = [], {}
     cases = generate(FUZZ_SEED, FUZZ_CASES, server, secret)
     for case in cases:
-        path = _write_case(tmp_path, case.name + case.suffix, case.data)
-        for command, args in commands(str(path)).items():
+        folder = tmp_path / "case"
+        folder.mkdir()
+        argument, name = place(case, folder)
+        for command, args in commands(argument).items():
             if FUZZ_COMMANDS != "all" and command != FUZZ_COMMANDS:
                 continue
             faulthandler.dump_traceback_later(HANG_SECONDS, exit=True)  # per run: the corpus takes many minutes
             outcome = run_rsf_inprocess(*args, watched=(str(secret.parent),))
             codes[outcome.code] = codes.get(outcome.code, 0) + 1
             try:
-                assert_safe(outcome, path.name, _Logging.requests)
+                assert_safe(outcome, name, _Logging.requests)
             except AssertionError as err:
                 failures.append(f"{case.name} ({command}): {str(err)[-700:]}")
-        path.unlink()
+        shutil.rmtree(folder)
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
     assert not failures, "\n".join(failures)
     assert {c.name.split("-")[1] for c in cases} == set(CATEGORIES[:FUZZ_CASES])
-    print(f"{len(cases)} cases, exit codes {dict(sorted(codes.items()))}")
+    assert peak_mib < PEAK_MIB, f"the corpus took {peak_mib:.0f} MiB at its peak"
+    print(f"{len(cases)} cases, exit codes {dict(sorted(codes.items()))}, peak memory {peak_mib:.0f} MiB")
 
 
 _TURTLE = f"<http://example.org/policy> a <{POLICY}> ;\n  <http://example.org/note> \"café\" .\n"
