@@ -28,7 +28,7 @@ from .formats.text import render as render_text_report
 from .ontology import export_ontology, load_ontology
 from .output import write_atomic, write_atomic_with
 from .policy_input import DEFAULT_MAX_MB, expand_paths
-from .qa import check_ontology
+from .qa import QAData, check_ontology, qa_rules, read_level_profile
 from .qa import render_text as render_qa
 from .rdfio import FORMAT_BY_SUFFIX
 from .serialize import FORMATS as EXPORT_FORMATS
@@ -69,17 +69,34 @@ def ontology() -> None:
 
 @ontology.command("check")
 @ontology_option
+@click.option("--data-root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="A working copy of the model (a folder holding ontology/, shapes/ and queries/, as the repository "
+              "does): check its ontology with its own shapes and QA queries. Default: the shipped ones.")
+@click.option("--profile", "profile_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A level profile: lines `LEVEL RULE` (error, warning, info or ignore) that change a rule's level, "
+              "as ROBOT's report profiles do.")
+@click.option("--list-rules", is_flag=True, help="List the names of every rule a profile can name, and exit.")
 @click.option("--no-reasoner", is_flag=True, help="Skip HermiT (which needs Java); run the SHACL and SPARQL checks only.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format.")
-def ontology_check(ontology_dir: Path | None, no_reasoner: bool, fmt: str) -> None:
+def ontology_check(ontology_dir: Path | None, data_root: Path | None, profile_file: Path | None, list_rules: bool,
+                   no_reasoner: bool, fmt: str) -> None:
     """Check the ontology: consistency and satisfiability (HermiT), the quality
     rules of shapes/ontology-qa.ttl (SHACL) and the QA queries queries/qa-*.rq
-    (SPARQL).
+    (SPARQL), some of which read the policy shapes too (a checkable obligation
+    no shape checks, a shape whose severity disagrees with its obligation).
 
     Exit 0 when clean, 1 when any rule finds an error or warning, 2 when a
     module cannot be read (the file and line are named).
     """
-    report = check_ontology(ontology_dir, reasoner=not no_reasoner)
+    if data_root is not None and ontology_dir is not None:
+        raise UsageError("give --data-root (a whole working copy) or --ontology (a folder of modules), not both")
+    data = QAData.of_working_copy(data_root) if data_root is not None else QAData()
+    if list_rules:
+        _emit("".join(f"{rule}\n" for rule in qa_rules(data)), None)
+        return
+    levels = read_level_profile(profile_file, qa_rules(data)) if profile_file is not None else None
+    directory = data_root / "ontology" if data_root is not None else ontology_dir
+    report = check_ontology(directory, reasoner=not no_reasoner, data=data, levels=levels)
     if fmt == "json":
         payload = {
             "ontology": str(report.ontology.directory),
