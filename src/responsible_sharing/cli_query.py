@@ -206,7 +206,7 @@ def register(cli: click.Group) -> None:
             raise UsageError("give a stored query NAME or a .rq FILE (rsf query --list shows the stored ones)")
         stored = _load_query(query_name)
         form = check_query(stored.text, allow_service=allow_service, source=stored.name)
-        ontology = load_ontology().graph
+        ontology = load_ontology().graph if params else None  # for parameters given as a notation or label
         bindings = bind_parameters(stored, params, ontology)
         engine: Engine
         if endpoint:
@@ -287,8 +287,9 @@ def store_graphs(arguments: list[str], warnings: list[str], *, reports: bool,
     what the reader warns about is added to ``warnings``.
     """
     ontology = load_ontology().graph
-    graphs = [(GRAPH_BASE + "ontology", serialize_stable(ontology, "ttl")),
-              (GRAPH_BASE + "shapes", serialize_stable(all_shapes(), "ttl"))]
+    # a store gives blank nodes labels of its own, so canonical ones would only cost time (seconds for the shapes)
+    graphs = [(GRAPH_BASE + "ontology", serialize_stable(ontology, "ttl", canonical=False)),
+              (GRAPH_BASE + "shapes", serialize_stable(all_shapes(), "ttl", canonical=False))]
     names = graph_names(arguments)
     with progress_bar(len(names), "reading", quiet) as advance:
         for source, name in names.items():
@@ -297,7 +298,7 @@ def store_graphs(arguments: list[str], warnings: list[str], *, reports: bool,
             graph = POLICY_GRAPHS + name
             graphs.append((graph, serialize_stable(data.graph, "ttl", canonical=False)))
             lines = {str(p): o.line for p, o in data.policies.items() if isinstance(p, URIRef) and o.line}
-            graphs.append((str(source_graph(graph)), serialize_stable(source_record(graph, _as_seen(source, name), lines), "ttl")))
+            graphs.append((str(source_graph(graph)), serialize_stable(source_record(graph, _as_seen(source, name), lines), "ttl", canonical=False)))
             if reports:
                 report = without(report_graph(validate_input(data)), ontology)  # labels live in the ontology graph
                 graphs.append((GRAPH_BASE + "report/" + name, serialize_stable(report, "ttl", canonical=False)))

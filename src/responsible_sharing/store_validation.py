@@ -125,9 +125,13 @@ def recorded_places(endpoint: str, graphs: list[str], client: EndpointClient) ->
     rows = " ".join(f"({ox.NamedNode(g)} {ox.NamedNode(r)})" for g, r in pairs)
     result = EndpointEngine(endpoint, client).query(_PLACES.replace("ROWS", rows), {})
     places: dict[str, Place] = {}
-    for graph, file, policy, line in result.rows:
+    for row in result.rows:
+        found = dict(zip(result.variables, row))  # by name: a server may answer with other columns
+        graph, file, policy, line = (found.get(name) for name in ("graph", "file", "policy", "line"))
+        if graph is None or file is None:
+            continue
         place = places.setdefault(str(graph), Place(str(file)))
-        if policy is not None and line is not None and str(line).isdigit() and int(str(line)) > 0:
+        if policy is not None and str(line).isdigit() and int(str(line)) > 0:
             place.lines.setdefault(str(policy), int(str(line)))
     return places
 

@@ -1,0 +1,475 @@
+"""SPARQL endpoints as untrusted input: broken answers, bad options, big answers, credentials, provenance.
+
+Most cases talk to :class:`Canned`, a tiny HTTP server on 127.0.0.1 that
+answers each path with what the test sets and logs every request with its
+``Authorization`` header; the provenance cases use a real Oxigraph server.
+Commands run in-process through ``responsible_sharing.cli.run``.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import json
+import os
+import pty
+import subprocess
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from hostile import Outcome, run_rsf_inprocess
+from responsible_sharing.policy_input import read_policies
+from rsfrun import RSF
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "s3cr3t-t0ken-91e7"
+RESULTS = "application/sparql-results+json"
+#: an answer a stored query could get: one row binding ?x
+GOOD = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"uri","value":"https://example.org/x"}}]}}'
+GRAPH = "https://w3id.org/rsf/graph/policy/p.ttl"
+LISTING = json.dumps({"head": {"vars": ["g"]}, "results": {"bindings": [{"g": {"type": "uri", "value": GRAPH}}]}}).encode()
+
+
+@dataclass
+class Route:
+    status: int = 200
+    body: bytes = b""
+    content_type: str = RESULTS
+    headers: dict[str, str] = field(default_factory=dict)
+    #: writes the whole response itself instead (streams, slow answers)
+    custom: Callable[[http.server.BaseHTTPRequestHandler], None] | None = None
+
+
+class Canned(http.server.BaseHTTPRequestHandler):
+    """Answers each path with its :class:`Route`; 404 for the rest. Every request is logged."""
+
+    routes: dict[str, Route] = {}
+    log: list[tuple[str, str, str | None]] = []
+    protocol_version = "HTTP/1.0"
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        Canned.log.append((self.command, f"{self.server.server_address[1]}{self.path}", self.headers.get("Authorization")))
+        route = Canned.routes.get(urllib.parse.urlsplit(self.path).path, Route(404, b"no such path", "text/plain"))
+        if route.custom:
+            route.custom(self)
+            return
+        self.send_response(route.status)
+        self.send_header("Content-Type", route.content_type)
+        self.send_header("Content-Length", str(len(route.body)))
+        for name, value in route.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(route.body)
+
+    do_GET = do_POST = do_PUT = _answer  # noqa: N815 - the http.server interface
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@dataclass
+class Servers:
+    """Two canned servers (two origins); ``url`` names a path on the first, ``other`` on the second."""
+
+    ports: tuple[int, int]
+
+    def url(self, path: str = "/query") -> str:
+        return f"http://127.0.0.1:{self.ports[0]}{path}"
+
+    def other(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.ports[1]}{path}"
+
+    def set(self, path: str, body: bytes = b"", **options: object) -> None:
+        Canned.routes[path] = Route(body=body, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[Servers]:
+    started = [http.server.ThreadingHTTPServer(("127.0.0.1", 0), Canned) for _ in range(2)]
+    for httpd in started:
+        httpd.daemon_threads = True
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield Servers((started[0].server_address[1], started[1].server_address[1]))
+    for httpd in started:
+        httpd.shutdown()
+
+
+@pytest.fixture
+def canned(servers: Servers, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Servers:
+    """The servers with no routes and an empty log; no credentials in the environment, no ~/.netrc."""
+    Canned.routes = {}
+    Canned.log = []
+    for name in ("RSF_ENDPOINT_TOKEN", "RSF_ENDPOINT_USER", "RSF_ENDPOINT_PASSWORD", "NETRC"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    return servers
+
+
+def rsf(*args: str) -> Outcome:
+    outcome = run_rsf_inprocess(*args)
+    assert "Traceback" not in outcome.output, outcome.output
+    return outcome
+
+
+def query_endpoint(url: str, *extra: str) -> Outcome:
+    return rsf("query", "rights-at-stake", "--endpoint", url, "--format", "json", *extra)
+
+
+def validate_endpoint(url: str, *extra: str) -> Outcome:
+    return rsf("validate", "--endpoint", url, "--jobs", "1", "--no-write-reports", *extra)
+
+
+def _binding(term: dict) -> bytes:
+    return json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [{"x": term}]}}, ensure_ascii=False).encode()
+
+
+MALFORMED = {
+    "empty object": (b"{}", "must contain a 'boolean' or a 'results' key"),
+    "a list": (b"[]", "must be an object"),
+    "head only": (b'{"head":{}}', "must contain a 'boolean' or a 'results' key"),
+    "binding without type": (_binding({"value": "a"}), "must have a 'type' key"),
+    "unknown type": (_binding({"type": "weird", "value": "a"}), "Unexpected term type: 'weird'"),
+    "bad language tag": (_binding({"type": "literal", "value": "a", "xml:lang": "not a tag!"}), "Invalid xml:lang"),
+    "boolean not a boolean": (b'{"head":{},"boolean":"yes"}', "Unexpected boolean value"),
+    "an HTML page": (b"<html><body>Please log in</body></html>", "the server sent text/html"),
+    "not UTF-8": (_binding({"type": "literal", "value": "caf\u00e9"}).replace(b"\xc3\xa9", b"\xe9"), "is not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+@pytest.mark.parametrize("command", [query_endpoint, validate_endpoint], ids=["query", "validate"])
+def test_a_malformed_answer_is_exit_2_naming_the_url_and_the_fault(canned, case, command):
+    body, fault = MALFORMED[case]
+    canned.set("/query", body, content_type="text/html" if case == "an HTML page" else RESULTS)
+    outcome = command(canned.url())
+    assert outcome.code == 2, outcome.output
+    assert f"rsf: error: {canned.url()}: " in outcome.stderr and fault in outcome.stderr, outcome.stderr
+
+
+def test_a_construct_answer_that_is_not_n_triples_is_exit_2(canned, tmp_path):
+    query = tmp_path / "all.rq"
+    query.write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", encoding="utf-8")
+    canned.set("/query", b'<https://example.org/a> <https://example.org/b> "unterminated .\n',
+               content_type="application/n-triples")
+    outcome = rsf("query", str(query), "--endpoint", canned.url())
+    assert outcome.code == 2
+    assert f"{canned.url()}: the answer is not N-Triples (line 1" in outcome.stderr, outcome.stderr
+    canned.set("/query", b"<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n",
+               content_type="application/n-triples")
+    assert rsf("query", str(query), "--endpoint", canned.url()).code == 0
+
+
+def test_a_stored_graph_that_does_not_parse_names_the_graph_not_a_temporary_file(canned):
+    canned.set("/query", LISTING)
+    canned.set("/store", b"<https://example.org/p> a <https://w3id.org/rsf/DataSharingPolicy .\n",
+               content_type="application/n-triples")
+    outcome = validate_endpoint(canned.url())
+    assert outcome.code == 2
+    assert f"rsf: error: {GRAPH}" in outcome.stderr and "as the store sent it" in outcome.stderr, outcome.stderr
+    assert "rsf-store-" not in outcome.stderr
+
+
+BAD_OPTIONS = [
+    ("--endpoint", "not a url", "not an http:// or https:// URL"),
+    ("--endpoint", "ftp://127.0.0.1/query", "not an http:// or https:// URL"),
+    ("--endpoint", "file:///etc/passwd", "not an http:// or https:// URL"),
+    ("--endpoint", "http:///query", "names no host"),
+    ("--endpoint", "http://127.0.0.1:99999/query", "invalid port"),
+    ("--endpoint", "http://alice:pw@127.0.0.1/query", "holds a user name or password"),
+    ("--store", "file:///etc/passwd", "not an http:// or https:// URL"),
+    ("--timeout", "-1", "above 0"),
+    ("--timeout", "0", "above 0"),
+    ("--timeout", "nan", "above 0"),
+    ("--timeout", "inf", "at most 86400"),
+    ("--max-answer-size", "0", "above 0"),
+    ("--max-answer-size", "nan", "above 0"),
+]
+COMMANDS = {
+    "query": ["query", "rights-at-stake"],
+    "load": ["load", str(ROOT / "examples" / "funder-data-sharing-policy.ttl")],
+    "validate": ["validate"],
+}
+
+
+@pytest.mark.parametrize(("option", "value", "fault"), BAD_OPTIONS, ids=[f"{o}={v}" for o, v, _ in BAD_OPTIONS])
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_bad_endpoint_option_is_a_usage_error_naming_it(canned, command, option, value, fault):
+    if command == "query" and option == "--store":
+        pytest.skip("rsf query has no --store")
+    endpoint = [] if option == "--endpoint" else ["--endpoint", canned.url()]
+    outcome = run_rsf_inprocess(*COMMANDS[command], *endpoint, option, value, watched=("/etc/passwd",))
+    assert outcome.code == 2
+    assert f"Invalid value for '{option}'" in outcome.stderr and fault in outcome.stderr, outcome.stderr
+    assert Canned.log == [] and outcome.accesses == []
+
+
+def _stream(handler: http.server.BaseHTTPRequestHandler) -> None:
+    """An answer without a length that never ends: only the reader's limit stops it."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", RESULTS)
+    handler.end_headers()
+    chunk = b" " * 65536
+    try:
+        for _ in range(16384):  # at most 1 GB
+            handler.wfile.write(chunk)
+    except OSError:
+        pass
+
+
+def test_an_answer_over_the_limit_is_refused_as_soon_as_it_passes_it(canned):
+    canned.set("/query", custom=_stream)
+    started = time.monotonic()
+    outcome = query_endpoint(canned.url(), "--max-answer-size", "2")
+    assert outcome.code == 2
+    assert "over the limit of 2 MB; raise it with --max-answer-size MB" in outcome.stderr, outcome.stderr
+    assert time.monotonic() - started < 15
+    big = GOOD[:-2] + b" " * (3 * 1024 * 1024) + GOOD[-2:]  # announced by its Content-Length
+    canned.set("/query", big)
+    assert "over the limit of 2 MB" in query_endpoint(canned.url(), "--max-answer-size", "2").stderr
+    assert query_endpoint(canned.url(), "--max-answer-size", "4").code == 0
+
+
+def _trickle(handler: http.server.BaseHTTPRequestHandler) -> None:
+    """A byte at a time, each well within the socket timeout, for longer than the whole --timeout."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", RESULTS)
+    handler.end_headers()
+    try:
+        for _ in range(100):
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+            time.sleep(0.1)
+    except OSError:
+        pass
+
+
+def test_a_slow_answer_is_refused_after_the_timeout(canned):
+    canned.set("/query", custom=_trickle)
+    started = time.monotonic()
+    outcome = query_endpoint(canned.url(), "--timeout", "1")
+    assert outcome.code == 2 and "no answer within 1 s; raise --timeout" in outcome.stderr, outcome.stderr
+    assert time.monotonic() - started < 5
+
+
+def _authorizations() -> list[str | None]:
+    return [auth for _, _, auth in Canned.log]
+
+
+def _basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def test_a_bearer_token_from_the_environment_is_sent(canned, monkeypatch):
+    canned.set("/query", GOOD)
+    monkeypatch.setenv("RSF_ENDPOINT_TOKEN", SECRET)
+    outcome = query_endpoint(canned.url())
+    assert outcome.code == 0, outcome.stderr
+    assert _authorizations() == [f"Bearer {SECRET}"]
+    assert SECRET not in outcome.output
+
+
+def test_basic_credentials_from_the_environment_are_sent(canned, monkeypatch):
+    canned.set("/query", GOOD)
+    monkeypatch.setenv("RSF_ENDPOINT_USER", "alice")
+    monkeypatch.setenv("RSF_ENDPOINT_PASSWORD", SECRET)
+    assert query_endpoint(canned.url()).code == 0
+    assert _authorizations() == [_basic("alice", SECRET)]
+
+
+def test_credentials_from_netrc_are_sent_to_its_host_only(canned, monkeypatch, tmp_path):
+    canned.set("/query", GOOD)
+    netrc = tmp_path / ".netrc"
+    netrc.write_text(f"machine 127.0.0.1 login bob password {SECRET}\nmachine example.org login eve password x\n")
+    netrc.chmod(0o600)
+    assert query_endpoint(canned.url()).code == 0
+    assert _authorizations() == [_basic("bob", SECRET)]
+    named = tmp_path / "named-netrc"
+    named.write_text(f"machine example.org login eve password {SECRET}\n")
+    monkeypatch.setenv("NETRC", str(named))  # $NETRC replaces ~/.netrc, and holds no entry for this host
+    assert query_endpoint(canned.url()).code == 0
+    assert _authorizations()[-1] is None
+
+
+def test_a_netrc_others_may_read_is_refused_without_showing_it(canned, tmp_path):
+    canned.set("/query", GOOD)
+    netrc = tmp_path / ".netrc"
+    netrc.write_text(f"machine 127.0.0.1 login bob password {SECRET}\n")
+    netrc.chmod(0o644)
+    outcome = query_endpoint(canned.url())
+    assert outcome.code == 2 and f"{netrc}" in outcome.stderr and "permissive" in outcome.stderr, outcome.stderr
+    assert "chmod 600" in outcome.stderr and SECRET not in outcome.output and Canned.log == []
+
+
+@pytest.mark.parametrize("variables", [
+    {"RSF_ENDPOINT_TOKEN": SECRET, "RSF_ENDPOINT_USER": "alice"},
+    {"RSF_ENDPOINT_USER": "alice"},
+    {"RSF_ENDPOINT_PASSWORD": SECRET},
+], ids=["token and user", "user alone", "password alone"])
+def test_incomplete_or_conflicting_credentials_are_exit_2(canned, monkeypatch, variables):
+    canned.set("/query", GOOD)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    outcome = query_endpoint(canned.url())
+    assert outcome.code == 2 and "RSF_ENDPOINT_" in outcome.stderr and SECRET not in outcome.output
+    assert Canned.log == []
+
+
+def test_a_401_without_credentials_says_how_to_give_them(canned):
+    canned.set("/query", b"login required", status=401, content_type="text/plain")
+    outcome = validate_endpoint(canned.url())
+    assert outcome.code == 2
+    assert f"{canned.url()}: HTTP 401" in outcome.stderr and "none were given" in outcome.stderr
+    assert "RSF_ENDPOINT_TOKEN" in outcome.stderr and "~/.netrc" in outcome.stderr
+
+
+@pytest.mark.parametrize("status", [401, 403, 500])
+def test_a_refusal_names_the_credential_source_and_never_the_secret(canned, monkeypatch, status):
+    def echo(handler: http.server.BaseHTTPRequestHandler) -> None:  # a server that shows what it was sent
+        body = f"you sent {handler.headers.get('Authorization')}".encode()
+        handler.send_response(status)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    canned.set("/query", custom=echo)
+    monkeypatch.setenv("RSF_ENDPOINT_USER", "alice")
+    monkeypatch.setenv("RSF_ENDPOINT_PASSWORD", SECRET)
+    outcome = query_endpoint(canned.url())
+    assert outcome.code == 2 and f"HTTP {status}" in outcome.stderr
+    if status == 500:
+        assert "you sent [secret]" in outcome.stderr, outcome.stderr
+    else:
+        assert "refused the user name and password in RSF_ENDPOINT_USER and RSF_ENDPOINT_PASSWORD" in outcome.stderr
+    assert SECRET not in outcome.output and _basic("alice", SECRET).split()[1] not in outcome.output
+
+
+def test_credentials_follow_a_redirect_on_the_same_origin_only(canned, monkeypatch):
+    monkeypatch.setenv("RSF_ENDPOINT_TOKEN", SECRET)
+    canned.set("/query", status=303, headers={"Location": "/moved"})
+    canned.set("/moved", GOOD)
+    assert query_endpoint(canned.url()).code == 0
+    assert _authorizations() == [f"Bearer {SECRET}", f"Bearer {SECRET}"]
+    Canned.log.clear()
+    canned.set("/query", status=303, headers={"Location": canned.other("/moved")})
+    assert query_endpoint(canned.url()).code == 0
+    assert [(path.split("/")[0], auth) for _, path, auth in Canned.log] == [
+        (str(canned.ports[0]), f"Bearer {SECRET}"), (str(canned.ports[1]), None)]
+    Canned.log.clear()
+    canned.set("/moved", b"login required", status=401, content_type="text/plain")
+    outcome = query_endpoint(canned.url())
+    assert outcome.code == 2 and "where rsf sends no credentials" in outcome.stderr, outcome.stderr
+    assert SECRET not in outcome.output
+
+
+def test_a_redirect_away_from_http_is_not_followed(canned):
+    canned.set("/query", status=302, headers={"Location": "ftp://127.0.0.1/query"})
+    outcome = query_endpoint(canned.url())
+    assert outcome.code == 2 and "not http or https; rsf does not follow it" in outcome.stderr, outcome.stderr
+
+
+def test_load_sends_credentials_with_every_request_and_shows_progress_on_a_terminal(canned):
+    canned.set("/store", status=204, content_type="text/plain")
+    canned.set("/query", b'{"head":{},"boolean":true}')
+    files = [str(ROOT / "tests" / "fixtures" / "profiles" / name) for name in ("open-data.ttl", "controlled.ttl")]
+    controller, terminal = pty.openpty()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RSF_ENDPOINT")}, "RSF_ENDPOINT_TOKEN": SECRET}
+    with subprocess.Popen([RSF, "load", "--endpoint", canned.url(), "--no-reports", *files],
+                          stdout=subprocess.PIPE, stderr=terminal, env=env) as process:
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                data = os.read(controller, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not data:
+                break
+            shown += data
+        assert process.wait(timeout=120) == 0, shown
+        shown += process.stdout.read() if process.stdout else b""
+    os.close(controller)
+    assert b"reading" in shown and b"loading" in shown, shown
+    # ontology, shapes, and each file with where it came from; then the probe of the default graph
+    assert [method for method, _, _ in Canned.log] == ["PUT"] * 6 + ["POST"]
+    assert set(_authorizations()) == {f"Bearer {SECRET}"} and SECRET.encode() not in shown
+
+
+def _put(base: str, graph: str, turtle: str) -> None:
+    target = f"{base}/store?{urllib.parse.urlencode({'graph': graph})}"
+    request = urllib.request.Request(target, data=turtle.encode(), method="PUT", headers={"Content-Type": "text/turtle"})
+    urllib.request.urlopen(request, timeout=30).close()  # noqa: S310 - our own test server
+
+
+@pytest.fixture(scope="module")
+def store_findings(start_oxigraph, tmp_path_factory) -> dict[str, Outcome]:
+    """A store holding one policy loaded by `rsf load` from a sub-folder and one put there by another tool."""
+    base = start_oxigraph()
+    work = tmp_path_factory.mktemp("work")
+    (work / "policies").mkdir()
+    policy = (ROOT / "examples" / "funder-data-sharing-policy.ttl").read_text(encoding="utf-8")
+    (work / "policies" / "funder.ttl").write_text("# a comment line first\n\n" + policy, encoding="utf-8")
+    here = Path.cwd()
+    os.chdir(work)
+    try:
+        loaded = rsf("load", "--endpoint", f"{base}/query", "--no-reports", "policies")
+    finally:
+        os.chdir(here)
+    assert loaded.code == 0, loaded.stderr
+    assert "loading" not in loaded.stderr  # no progress bar off a terminal
+    _put(base, "https://w3id.org/rsf/graph/policy/elsewhere", "<https://example.org/bare> a <https://w3id.org/rsf/DataSharingPolicy> .")
+    outcomes = {fmt: validate_endpoint(f"{base}/query", "--format", fmt, "--fail-on", "none")
+                for fmt in ("json", "sarif", "text")}
+    outcomes["store"] = rsf("query", str(_all_statements(work)), "--endpoint", f"{base}/query", "--format", "csv")
+    return outcomes
+
+
+def _all_statements(folder: Path) -> Path:
+    query = folder / "all.rq"
+    query.write_text("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", encoding="utf-8")
+    return query
+
+
+def _funder_line() -> int:
+    (origin,) = read_policies([str(ROOT / "examples" / "funder-data-sharing-policy.ttl")]).policies.values()
+    return origin.line + 2  # the copy has two more lines at the top
+
+
+def test_store_findings_name_the_loaded_file_and_its_line(store_findings):
+    json_out = store_findings["json"]
+    assert json_out.code == 0, json_out.stderr
+    by_source = {p["source"]: p for p in json.loads(json_out.stdout)["policies"]}
+    assert set(by_source) == {"policies/funder.ttl", "https://w3id.org/rsf/graph/policy/elsewhere"}
+    funder = by_source["policies/funder.ttl"]
+    assert funder["line"] == _funder_line() and funder["findings"]
+    assert {(f["source"], f["line"]) for f in funder["findings"]} == {("policies/funder.ttl", _funder_line())}
+    other = by_source["https://w3id.org/rsf/graph/policy/elsewhere"]
+    assert other["line"] is None  # a line of the store's copy would mislead
+    assert f"policies/funder.ttl:{_funder_line()}" in store_findings["text"].stdout
+
+
+def test_sarif_from_a_store_points_at_files_and_graphs_with_valid_uris(store_findings):
+    sarif = json.loads(store_findings["sarif"].stdout)
+    places = {(loc["physicalLocation"]["artifactLocation"]["uri"], loc["physicalLocation"].get("region", {}).get("startLine"))
+              for run in sarif["runs"] for r in run["results"] for loc in r["locations"]}
+    assert ("policies/funder.ttl", _funder_line()) in places
+    assert ("https://w3id.org/rsf/graph/policy/elsewhere", None) in places
+    for uri, _ in places:
+        parts = urllib.parse.urlsplit(uri)
+        assert (parts.scheme, parts.netloc) in {("", ""), ("https", "w3id.org")}, uri  # not https:/w3id.org/…
+
+
+def test_the_store_records_the_relative_path_and_never_a_machine_path(store_findings, tmp_path_factory):
+    rows = store_findings["store"].stdout
+    record = "https://w3id.org/rsf/graph/source/policies/funder.ttl"
+    assert f"{record},https://w3id.org/rsf/graph/policy/policies/funder.ttl,http://purl.org/dc/terms/source,policies/funder.ttl" in rows
+    assert "http://www.w3.org/2009/pointers#lineNumber," + str(_funder_line()) in rows
+    assert str(tmp_path_factory.getbasetemp()) not in rows and str(ROOT) not in rows
