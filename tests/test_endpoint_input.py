@@ -214,21 +214,26 @@ def test_a_bad_endpoint_option_is_a_usage_error_naming_it(canned, command, optio
     assert Canned.log == [] and outcome.accesses == []
 
 
-def _stream(handler: http.server.BaseHTTPRequestHandler) -> None:
-    """An answer without a length that never ends: only the reader's limit stops it."""
-    handler.send_response(200)
-    handler.send_header("Content-Type", RESULTS)
-    handler.end_headers()
-    chunk = b" " * 65536
-    try:
-        for _ in range(16384):  # at most 1 GB
-            handler.wfile.write(chunk)
-    except OSError:
-        pass
+def _streaming(chunk: bytes, count: int, pause: float = 0.0) -> Callable[[http.server.BaseHTTPRequestHandler], None]:
+    """An answer without a length: ``count`` times ``chunk``, ``pause`` seconds apart, until the client hangs up."""
+
+    def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", RESULTS)
+        handler.end_headers()
+        try:
+            for _ in range(count):
+                handler.wfile.write(chunk)
+                handler.wfile.flush()
+                time.sleep(pause)
+        except OSError:
+            pass
+
+    return answer
 
 
 def test_an_answer_over_the_limit_is_refused_as_soon_as_it_passes_it(canned):
-    canned.set("/query", custom=_stream)
+    canned.set("/query", custom=_streaming(b" " * 65536, 16384))  # 1 GB: only the reader's limit stops it
     started = time.monotonic()
     outcome = query_endpoint(canned.url(), "--max-answer-size", "2")
     assert outcome.code == 2
@@ -240,22 +245,8 @@ def test_an_answer_over_the_limit_is_refused_as_soon_as_it_passes_it(canned):
     assert query_endpoint(canned.url(), "--max-answer-size", "4").code == 0
 
 
-def _trickle(handler: http.server.BaseHTTPRequestHandler) -> None:
-    """A byte at a time, each well within the socket timeout, for longer than the whole --timeout."""
-    handler.send_response(200)
-    handler.send_header("Content-Type", RESULTS)
-    handler.end_headers()
-    try:
-        for _ in range(100):
-            handler.wfile.write(b" ")
-            handler.wfile.flush()
-            time.sleep(0.1)
-    except OSError:
-        pass
-
-
 def test_a_slow_answer_is_refused_after_the_timeout(canned):
-    canned.set("/query", custom=_trickle)
+    canned.set("/query", custom=_streaming(b" ", 100, 0.1))  # each byte well within the time limit, not all of them
     started = time.monotonic()
     outcome = query_endpoint(canned.url(), "--timeout", "1")
     assert outcome.code == 2 and "no answer within 1 s; raise --timeout" in outcome.stderr, outcome.stderr
@@ -476,3 +467,9 @@ def test_the_store_records_the_relative_path_and_never_a_machine_path(store_find
     assert f"{record},https://w3id.org/rsf/graph/policy/policies/funder.ttl,http://purl.org/dc/terms/source,policies/funder.ttl" in rows
     assert "http://www.w3.org/2009/pointers#lineNumber," + str(_funder_line()) in rows
     assert str(tmp_path_factory.getbasetemp()) not in rows and str(ROOT) not in rows
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0"])
+def test_a_size_limit_that_is_not_a_finite_positive_number_is_a_usage_error(value):
+    outcome = rsf("validate", "--max-size", value, str(ROOT / "tests" / "fixtures" / "profiles" / "open-data.ttl"))
+    assert outcome.code == 2 and "Invalid value for '--max-size'" in outcome.stderr, outcome.stderr

@@ -19,6 +19,7 @@ from . import __version__, cli_graph, cli_query
 from .cli_options import (
     answer_size_option,
     endpoint_option,
+    megabytes_option,
     ontology_option,
     quiet_option,
     store_option,
@@ -157,15 +158,7 @@ access_option = click.option(
     help="Check as if data were shared under MODEL: open, registered, controlled or secure-environment. "
     "Default: the policy's own rsf:accessModel.",
 )
-size_option = click.option(
-    "--max-size",
-    "max_mb",
-    type=click.FloatRange(min=0, min_open=True),
-    default=DEFAULT_MAX_MB,
-    show_default=True,
-    metavar="MB",
-    help="Refuse input files larger than this many megabytes.",
-)
+size_option = megabytes_option("--max-size", "max_mb", DEFAULT_MAX_MB, "Refuse input files larger than this many megabytes.")
 jobs_option = click.option(
     "--jobs",
     type=click.IntRange(min=1),

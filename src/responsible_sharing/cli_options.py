@@ -79,15 +79,16 @@ timeout_option = click.option(
     metavar="SECONDS",
     help="Seconds to wait for each request to the endpoint, its whole answer included.",
 )
-answer_size_option = click.option(
-    "--max-answer-size",
-    "max_answer_mb",
-    type=_Positive("megabytes"),
-    default=DEFAULT_MAX_ANSWER_MB,
-    show_default=True,
-    metavar="MB",
-    help="Refuse an endpoint's answer as soon as it grows past this many megabytes.",
-)
+
+
+def megabytes_option(name: str, dest: str, default: float, help_text: str):  # type: ignore[no-untyped-def]
+    """A size limit in megabytes: a finite number above 0."""
+    return click.option(name, dest, type=_Positive("megabytes"), default=default, show_default=True, metavar="MB",
+                        help=help_text)
+
+
+answer_size_option = megabytes_option("--max-answer-size", "max_answer_mb", DEFAULT_MAX_ANSWER_MB,
+                                      "Refuse an endpoint's answer as soon as it grows past this many megabytes.")
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar (it only shows on a terminal anyway).")
 
 

@@ -298,7 +298,8 @@ def store_graphs(arguments: list[str], warnings: list[str], *, reports: bool,
             graph = POLICY_GRAPHS + name
             graphs.append((graph, serialize_stable(data.graph, "ttl", canonical=False)))
             lines = {str(p): o.line for p, o in data.policies.items() if isinstance(p, URIRef) and o.line}
-            graphs.append((str(source_graph(graph)), serialize_stable(source_record(graph, _as_seen(source, name), lines), "ttl", canonical=False)))
+            record = source_record(graph, _as_seen(source, name), lines)
+            graphs.append((str(source_graph(graph)), serialize_stable(record, "ttl", canonical=False)))
             if reports:
                 report = without(report_graph(validate_input(data)), ontology)  # labels live in the ontology graph
                 graphs.append((GRAPH_BASE + "report/" + name, serialize_stable(report, "ttl", canonical=False)))

@@ -195,7 +195,7 @@ def _validate_batch(by_file: dict[str, str], jobs: int, shacl_engine: str, clien
     per_worker = max(1, -(-len(by_file) // max(jobs, 1)))  # ceil: one share of the batch per worker
     try:
         return validate(list(by_file), jobs=jobs, batch_files=per_worker, shacl_engine=shacl_engine,
-                        max_mb=client.max_answer_mb, **options)  # type: ignore[arg-type]
+                        **{"max_mb": client.max_answer_mb, **options})  # type: ignore[arg-type]
     except RsfError as err:
         raise EndpointError(f"{_rename(str(err), by_file)} (in the graph as the store sent it)") from None
 
