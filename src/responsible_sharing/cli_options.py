@@ -47,9 +47,9 @@ class _Positive(click.ParamType):
             number = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             number = math.nan
-        if not (0 < number <= self.maximum):  # also false for nan
+        if not (math.isfinite(number) and 0 < number <= self.maximum):
             most = f" and at most {self.maximum:g}" if math.isfinite(self.maximum) else ""
-            self.fail(f"{value!r} is not a number of {self.name} above 0{most}", param, ctx)
+            self.fail(f"{value!r} is not a finite number of {self.name} above 0{most}", param, ctx)
         return number
 
 
