@@ -56,7 +56,7 @@ class Canned(http.server.BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
+        self.body = self.rfile.read(length)
         Canned.log.append((self.command, f"{self.server.server_address[1]}{self.path}", self.headers.get("Authorization")))
         route = Canned.routes.get(urllib.parse.urlsplit(self.path).path, Route(404, b"no such path", "text/plain"))
         if route.custom:
@@ -369,14 +369,27 @@ def test_a_redirect_away_from_http_is_not_followed(canned):
     assert outcome.code == 2 and "not http or https; rsf does not follow it" in outcome.stderr, outcome.stderr
 
 
-def test_load_sends_credentials_with_every_request_and_shows_progress_on_a_terminal(canned):
-    canned.set("/store", status=204, content_type="text/plain")
-    canned.set("/query", b'{"head":{},"boolean":true}')
-    files = [str(ROOT / "tests" / "fixtures" / "profiles" / name) for name in ("open-data.ttl", "controlled.ttl")]
+def _forward(base: str) -> Callable[[http.server.BaseHTTPRequestHandler], None]:
+    """Pass a request on to the server at ``base`` and its answer back: a proxy that logs what rsf sends."""
+
+    def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
+        request = urllib.request.Request(base + handler.path, data=handler.body or None, method=handler.command,  # type: ignore[attr-defined]
+                                         headers={k: v for k, v in handler.headers.items() if k in ("Content-Type", "Accept")})
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - our own test server
+            status, kind, body = response.status, response.headers.get("Content-Type", "text/plain"), response.read()
+        handler.send_response(status)
+        handler.send_header("Content-Type", kind)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return answer
+
+
+def _on_a_terminal(command: list[str], cwd: Path, env: dict[str, str]) -> bytes:
+    """What ``command`` writes to a terminal as its standard error, and to standard output, once it ends with 0."""
     controller, terminal = pty.openpty()
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RSF_ENDPOINT")}, "RSF_ENDPOINT_TOKEN": SECRET}
-    with subprocess.Popen([RSF, "load", "--endpoint", canned.url(), "--no-reports", *files],
-                          stdout=subprocess.PIPE, stderr=terminal, env=env) as process:
+    with subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=terminal) as process:
         os.close(terminal)
         shown = b""
         while True:
@@ -390,10 +403,7 @@ def test_load_sends_credentials_with_every_request_and_shows_progress_on_a_termi
         assert process.wait(timeout=120) == 0, shown
         shown += process.stdout.read() if process.stdout else b""
     os.close(controller)
-    assert b"reading" in shown and b"loading" in shown, shown
-    # ontology, shapes, and each file with where it came from; then the probe of the default graph
-    assert [method for method, _, _ in Canned.log] == ["PUT"] * 6 + ["POST"]
-    assert set(_authorizations()) == {f"Bearer {SECRET}"} and SECRET.encode() not in shown
+    return shown
 
 
 def _put(base: str, graph: str, turtle: str) -> None:
@@ -402,28 +412,52 @@ def _put(base: str, graph: str, turtle: str) -> None:
     urllib.request.urlopen(request, timeout=30).close()  # noqa: S310 - our own test server
 
 
+@dataclass
+class Stored:
+    """What loading a store and validating it showed: the load on a terminal, its requests, the reports."""
+
+    terminal: bytes
+    requests: list[tuple[str, str, str | None]]
+    reports: dict[str, Outcome]
+
+
 @pytest.fixture(scope="module")
-def store_findings(start_oxigraph, tmp_path_factory) -> dict[str, Outcome]:
-    """A store holding one policy loaded by `rsf load` from a sub-folder and one put there by another tool."""
+def stored(start_oxigraph, servers, tmp_path_factory) -> Stored:
+    """A store loaded from a sub-folder by `rsf load` on a terminal, with a token, through a logging proxy,
+    plus one policy another tool put there; then validated in each format that names places."""
     base = start_oxigraph()
     work = tmp_path_factory.mktemp("work")
     (work / "policies").mkdir()
-    policy = (ROOT / "examples" / "funder-data-sharing-policy.ttl").read_text(encoding="utf-8")
-    (work / "policies" / "funder.ttl").write_text("# a comment line first\n\n" + policy, encoding="utf-8")
-    here = Path.cwd()
-    os.chdir(work)
-    try:
-        loaded = rsf("load", "--endpoint", f"{base}/query", "--no-reports", "policies")
-    finally:
-        os.chdir(here)
-    assert loaded.code == 0, loaded.stderr
-    assert "loading" not in loaded.stderr  # no progress bar off a terminal
+    funder = (ROOT / "examples" / "funder-data-sharing-policy.ttl").read_text(encoding="utf-8")
+    (work / "policies" / "funder.ttl").write_text("# a comment line first\n\n" + funder, encoding="utf-8")
+    (work / "policies" / "open.ttl").write_bytes((ROOT / "tests" / "fixtures" / "profiles" / "open-data.ttl").read_bytes())
+    Canned.routes = {"/query": Route(custom=_forward(base)), "/store": Route(custom=_forward(base))}
+    Canned.log = []
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RSF_ENDPOINT")}, "RSF_ENDPOINT_TOKEN": SECRET}
+    terminal = _on_a_terminal([RSF, "load", "--endpoint", servers.url(), "--no-reports", "policies"], work, env)
+    requests = list(Canned.log)
     _put(base, "https://w3id.org/rsf/graph/policy/elsewhere", "<https://example.org/bare> a <https://w3id.org/rsf/DataSharingPolicy> .")
     # pyrudof gives pySHACL's findings, faster; where they point is what is tested here
-    outcomes = {fmt: validate_endpoint(f"{base}/query", "--format", fmt, "--fail-on", "none", "--engine", "pyrudof")
-                for fmt in ("json", "sarif", "text")}
-    outcomes["store"] = rsf("query", str(_all_statements(work)), "--endpoint", f"{base}/query", "--format", "csv")
-    return outcomes
+    reports = {fmt: validate_endpoint(f"{base}/query", "--format", fmt, "--fail-on", "none", "--engine", "pyrudof")
+               for fmt in ("json", "sarif", "text")}
+    reports["store"] = rsf("query", str(_all_statements(work)), "--endpoint", f"{base}/query", "--format", "csv")
+    return Stored(terminal, requests, reports)
+
+
+def test_load_shows_progress_on_a_terminal_and_sends_the_credentials_with_every_request(stored):
+    assert b"reading" in stored.terminal and b"loading" in stored.terminal, stored.terminal
+    # ontology, shapes, and each file with where it came from; then the probe of the default graph
+    assert [method for method, _, _ in stored.requests] == ["PUT"] * 6 + ["POST"]
+    assert {auth for _, _, auth in stored.requests} == {f"Bearer {SECRET}"}
+    assert SECRET.encode() not in stored.terminal
+
+
+def test_load_shows_no_progress_off_a_terminal(canned):
+    canned.set("/store", status=204, content_type="text/plain")
+    canned.set("/query", b'{"head":{},"boolean":true}')
+    outcome = rsf("load", "--endpoint", canned.url(), "--no-reports", str(ROOT / "tests" / "fixtures" / "profiles" / "open-data.ttl"))
+    assert outcome.code == 0 and "loaded 4 named graphs" in outcome.stdout, outcome.stderr
+    assert "loading" not in outcome.stderr and "reading" not in outcome.stderr
 
 
 def _all_statements(folder: Path) -> Path:
@@ -437,21 +471,21 @@ def _funder_line() -> int:
     return origin.line + 2  # the copy has two more lines at the top
 
 
-def test_store_findings_name_the_loaded_file_and_its_line(store_findings):
-    json_out = store_findings["json"]
+def test_store_findings_name_the_loaded_file_and_its_line(stored):
+    json_out = stored.reports["json"]
     assert json_out.code == 0, json_out.stderr
     by_source = {p["source"]: p for p in json.loads(json_out.stdout)["policies"]}
-    assert set(by_source) == {"policies/funder.ttl", "https://w3id.org/rsf/graph/policy/elsewhere"}
+    assert set(by_source) == {"policies/funder.ttl", "policies/open.ttl", "https://w3id.org/rsf/graph/policy/elsewhere"}
     funder = by_source["policies/funder.ttl"]
     assert funder["line"] == _funder_line() and funder["findings"]
     assert {(f["source"], f["line"]) for f in funder["findings"]} == {("policies/funder.ttl", _funder_line())}
     other = by_source["https://w3id.org/rsf/graph/policy/elsewhere"]
     assert other["line"] is None  # a line of the store's copy would mislead
-    assert f"policies/funder.ttl:{_funder_line()}" in store_findings["text"].stdout
+    assert f"policies/funder.ttl:{_funder_line()}" in stored.reports["text"].stdout
 
 
-def test_sarif_from_a_store_points_at_files_and_graphs_with_valid_uris(store_findings):
-    sarif = json.loads(store_findings["sarif"].stdout)
+def test_sarif_from_a_store_points_at_files_and_graphs_with_valid_uris(stored):
+    sarif = json.loads(stored.reports["sarif"].stdout)
     places = {(loc["physicalLocation"]["artifactLocation"]["uri"], loc["physicalLocation"].get("region", {}).get("startLine"))
               for run in sarif["runs"] for r in run["results"] for loc in r["locations"]}
     assert ("policies/funder.ttl", _funder_line()) in places
@@ -461,8 +495,8 @@ def test_sarif_from_a_store_points_at_files_and_graphs_with_valid_uris(store_fin
         assert (parts.scheme, parts.netloc) in {("", ""), ("https", "w3id.org")}, uri  # not https:/w3id.org/…
 
 
-def test_the_store_records_the_relative_path_and_never_a_machine_path(store_findings, tmp_path_factory):
-    rows = store_findings["store"].stdout
+def test_the_store_records_the_relative_path_and_never_a_machine_path(stored, tmp_path_factory):
+    rows = stored.reports["store"].stdout
     record = "https://w3id.org/rsf/graph/source/policies/funder.ttl"
     assert f"{record},https://w3id.org/rsf/graph/policy/policies/funder.ttl,http://purl.org/dc/terms/source,policies/funder.ttl" in rows
     assert "http://www.w3.org/2009/pointers#lineNumber," + str(_funder_line()) in rows
