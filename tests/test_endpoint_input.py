@@ -306,7 +306,9 @@ def test_a_netrc_others_may_read_is_refused_without_showing_it(canned, tmp_path)
     {"RSF_ENDPOINT_TOKEN": SECRET, "RSF_ENDPOINT_USER": "alice"},
     {"RSF_ENDPOINT_USER": "alice"},
     {"RSF_ENDPOINT_PASSWORD": SECRET},
-], ids=["token and user", "user alone", "password alone"])
+    {"RSF_ENDPOINT_TOKEN": f"{SECRET}\n"},
+    {"RSF_ENDPOINT_USER": "alice:x", "RSF_ENDPOINT_PASSWORD": SECRET},
+], ids=["token and user", "user alone", "password alone", "token with a line break", "user with a colon"])
 def test_incomplete_or_conflicting_credentials_are_exit_2(canned, monkeypatch, variables):
     canned.set("/query", GOOD)
     for name, value in variables.items():

@@ -99,6 +99,9 @@ def find_credentials(url: str, environ: Mapping[str, str]) -> Credentials | None
         raise UsageError(f"both {TOKEN_VARIABLE} and {USER_VARIABLE}/{PASSWORD_VARIABLE} are set; "
                          "unset the one the server does not use")
     if token:
+        if not all("!" <= ch <= "~" for ch in token):  # a header value cannot hold a line break, and no token a space
+            raise UsageError(f"{TOKEN_VARIABLE} holds a space, a line break or a character outside ASCII, which no "
+                             "bearer token has; set it to the token alone")
         return Credentials(f"Bearer {token}", f"the bearer token in {TOKEN_VARIABLE}", (token,))
     if user or password:
         if not (user and password):
@@ -109,6 +112,8 @@ def find_credentials(url: str, environ: Mapping[str, str]) -> Credentials | None
 
 
 def _basic(user: str, password: str, source: str) -> Credentials:
+    if ":" in user:
+        raise UsageError(f"the user name in {source} holds a colon, which HTTP basic authentication cannot send")
     encoded = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
     return Credentials(f"Basic {encoded}", source, (password, encoded))
 
