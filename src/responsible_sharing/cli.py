@@ -16,10 +16,19 @@ from pathlib import Path
 import click
 
 from . import __version__, cli_graph, cli_query
-from .cli_options import ontology_option
+from .cli_options import (
+    answer_size_option,
+    endpoint_option,
+    megabytes_option,
+    ontology_option,
+    quiet_option,
+    store_option,
+    timeout_option,
+)
 from .coverage import coverage as policy_coverage
 from .coverage import render_json as render_coverage_json
 from .coverage import render_table as render_coverage_table
+from .endpoint import EndpointClient
 from .errors import CRASH_EXIT, RsfError, UsageError
 from .explain import explain as explain_term
 from .explain import render_text as render_explanation
@@ -166,15 +175,7 @@ access_option = click.option(
     help="Check as if data were shared under MODEL: open, registered, controlled or secure-environment. "
     "Default: the policy's own rsf:accessModel.",
 )
-size_option = click.option(
-    "--max-size",
-    "max_mb",
-    type=click.FloatRange(min=0, min_open=True),
-    default=DEFAULT_MAX_MB,
-    show_default=True,
-    metavar="MB",
-    help="Refuse input files larger than this many megabytes.",
-)
+size_option = megabytes_option("--max-size", "max_mb", DEFAULT_MAX_MB, "Refuse input files larger than this many megabytes.")
 jobs_option = click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -215,7 +216,6 @@ sources_option = click.option(
     "(Consent, Data Privacy and Security, Accountability, Data Access Committee Review Standards, Ethics Review "
     "Recognition); framework: only what the Framework's own text asks. Each obligation left out says so in the profile.",
 )
-quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar (it only shows on a terminal anyway).")
 stdin_option = click.option(
     "--stdin-format",
     type=click.Choice(sorted(set(FORMAT_BY_SUFFIX.values()))),
@@ -272,10 +272,12 @@ def _run_with_progress(arguments: list[str], quiet: bool, output: Path | None, *
 )
 @validation_options
 @click.option("--color/--no-color", default=None, help="Colour the text report. Default: only on a terminal.")
-@click.option("--endpoint", metavar="URL",
-              help="Validate the policies in a SPARQL 1.1 store instead of files: every named graph under "
-              "--graph-prefix that holds a policy, batch by batch; each report is written back beside it.")
-@click.option("--store", metavar="URL", help="The store's Graph Store Protocol URL. Default: --endpoint with /query replaced by /store.")
+@endpoint_option("Validate the policies in a SPARQL 1.1 store instead of files: every named graph under "
+                 "--graph-prefix that holds a policy, batch by batch; each report is written back beside it. "
+                 "Findings name the file and line `rsf load` recorded, or else the graph.")
+@store_option("The store's Graph Store Protocol URL. Default: --endpoint with /query replaced by /store.")
+@timeout_option
+@answer_size_option
 @click.option("--graph-prefix", default=POLICY_GRAPHS, show_default=True, help="Which named graphs hold policies.")
 @click.option("--no-write-reports", is_flag=True, help="With --endpoint: do not write the reports back to the store.")
 def validate(
@@ -296,6 +298,8 @@ def validate(
     color: bool | None,
     endpoint: str | None,
     store: str | None,
+    timeout: float,
+    max_answer_mb: float,
     graph_prefix: str,
     no_write_reports: bool,
 ) -> None:
@@ -310,14 +314,16 @@ def validate(
 
     \b
     Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 bad usage
-    or unreadable input. Nothing is fetched from the network.
+    or unreadable input. Nothing is fetched from the network unless you name
+    a store with --endpoint.
     """
     if endpoint:
         if policies:
             raise UsageError("give POLICY files or --endpoint, not both")
         report = validate_store(endpoint, store=store, prefix=graph_prefix, write_reports=not no_write_reports,
                                 batch_graphs=batch_files, jobs=jobs, shacl_engine=shacl_engine, roles=list(roles),
-                                access_model=access_model, source_layer=source_layer)
+                                access_model=access_model, source_layer=source_layer,
+                                client=EndpointClient(timeout, max_answer_mb))
     elif not policies:
         raise UsageError("give at least one POLICY (a file, a folder or - for standard input), or --endpoint URL")
     else:

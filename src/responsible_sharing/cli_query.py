@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import urllib.parse
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -14,6 +13,15 @@ import pyoxigraph
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .cli_options import (
+    answer_size_option,
+    endpoint_option,
+    progress_bar,
+    quiet_option,
+    store_option,
+    timeout_option,
+)
+from .endpoint import EndpointClient
 from .errors import UsageError
 from .explain import resolve_term
 from .formats.rdf import report_graph
@@ -28,7 +36,6 @@ from .rdfio import guess_format, parse_into
 from .resources import shipped_path
 from .serialize import serialize_stable
 from .sparql import (
-    DEFAULT_TIMEOUT,
     EndpointEngine,
     Engine,
     OxigraphEngine,
@@ -37,7 +44,7 @@ from .sparql import (
     check_query,
     put_graph,
 )
-from .store_validation import without
+from .store_validation import POLICY_GRAPHS, source_graph, source_record, store_url_for, without
 from .validate import engine as validation_engine
 from .validate import validate_input
 
@@ -169,13 +176,14 @@ def register(cli: click.Group) -> None:
     @click.option("--engine", "engine_name", type=click.Choice(["auto", "rdflib", "oxigraph"]), default="auto", show_default=True,
                   help="Embedded engine for local data. auto: pyoxigraph when the --data files add up to more than "
                   f"{AUTO_OXIGRAPH_MB:g} MB (much faster there, the same answers on the stored queries), rdflib otherwise.")
-    @click.option("--endpoint", metavar="URL", help="Ask a SPARQL 1.1 endpoint instead (load data there with `rsf load`).")
-    @click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, help="Seconds to wait for an endpoint.")
+    @endpoint_option("Ask a SPARQL 1.1 endpoint (http or https) instead (load data there with `rsf load`).")
+    @timeout_option
+    @answer_size_option
     @click.option("--allow-service", is_flag=True, help="Allow queries that call SERVICE (sends data to other servers).")
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (atomically).")
     def query(query_name: str | None, list_queries: bool, data: tuple[Path, ...], params: tuple[str, ...],
-              fmt: str | None, engine_name: str, endpoint: str | None, timeout: float, allow_service: bool,
-              output: Path | None) -> None:
+              fmt: str | None, engine_name: str, endpoint: str | None, timeout: float, max_answer_mb: float,
+              allow_service: bool, output: Path | None) -> None:
         """Run a stored query (by NAME, see --list) or a SPARQL file.
 
         The ontology and the shapes are always part of the local data; add
@@ -198,13 +206,13 @@ def register(cli: click.Group) -> None:
             raise UsageError("give a stored query NAME or a .rq FILE (rsf query --list shows the stored ones)")
         stored = _load_query(query_name)
         form = check_query(stored.text, allow_service=allow_service, source=stored.name)
-        ontology = load_ontology().graph
+        ontology = load_ontology().graph if params else None  # for parameters given as a notation or label
         bindings = bind_parameters(stored, params, ontology)
         engine: Engine
         if endpoint:
             if data:
                 raise UsageError("--data is for local queries; load files into the endpoint with `rsf load`")
-            engine = EndpointEngine(endpoint, timeout)
+            engine = EndpointEngine(endpoint, EndpointClient(timeout, max_answer_mb))
         else:
             notes: list[str] = []
             with quiet_literal_warnings():  # an ill-typed literal in the data is not the query's problem
@@ -226,12 +234,14 @@ def register(cli: click.Group) -> None:
 
     @cli.command()
     @click.argument("policies", nargs=-1, metavar="[POLICY...]")
-    @click.option("--endpoint", required=True, metavar="URL", help="The server's SPARQL query endpoint, e.g. http://127.0.0.1:7878/query.")
-    @click.option("--store", metavar="URL",
-                  help="Its Graph Store Protocol endpoint. Default: the query URL with /query replaced by /store (Oxigraph's layout).")
+    @endpoint_option("The server's SPARQL query endpoint, e.g. http://127.0.0.1:7878/query.", required=True)
+    @store_option("Its Graph Store Protocol endpoint. Default: the query URL with /query replaced by /store (Oxigraph's layout).")
     @click.option("--no-reports", is_flag=True, help="Load the policies only; do not validate them and load their reports.")
-    @click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, help="Seconds to wait for each request.")
-    def load(policies: tuple[str, ...], endpoint: str, store: str | None, no_reports: bool, timeout: float) -> None:
+    @timeout_option
+    @answer_size_option
+    @quiet_option
+    def load(policies: tuple[str, ...], endpoint: str, store: str | None, no_reports: bool, timeout: float,
+             max_answer_mb: float, quiet: bool) -> None:
         """Push the ontology, the shapes, policies and their validation reports
         into a SPARQL 1.1 store, each in its own named graph (replaced if it
         exists), so the stored queries can be asked there with
@@ -241,45 +251,55 @@ def register(cli: click.Group) -> None:
         Named graphs:
           https://w3id.org/rsf/graph/ontology, …/graph/shapes
           https://w3id.org/rsf/graph/policy/<file>, …/graph/report/<file>
+          https://w3id.org/rsf/graph/source/<file>: the file's path from here
+            and the line of each policy, so `rsf validate --endpoint` can
+            point at them
         A report graph holds the results and their trace links; the labels of
         the terms it names are in the ontology graph, never stored twice. Start
         the server so that queries see the union of the graphs, e.g.
-        oxigraph serve --location DIR --union-default-graph.
+        oxigraph serve --location DIR --union-default-graph. Every file is
+        read and checked before anything is written. A progress bar shows
+        on a terminal.
         """
-        store_url = store or (endpoint[: -len("/query")] + "/store" if endpoint.endswith("/query") else None)
-        if store_url is None:
-            raise UsageError("give --store URL: the server's Graph Store Protocol endpoint")
+        store_url = store_url_for(endpoint, store)
+        client = EndpointClient(timeout, max_answer_mb)
         notes: list[str] = []
-        graphs = store_graphs(list(policies), notes, reports=not no_reports)  # all read before anything is written
+        graphs = store_graphs(list(policies), notes, reports=not no_reports, quiet=quiet)  # all read before anything is written
         for note in dict.fromkeys(notes):
             click.echo(f"warning: {note}", err=True)
-        with _progress(len(graphs), "loading") as advance:
+        with progress_bar(len(graphs), "loading", quiet) as advance:
             for name, turtle in graphs:
-                put_graph(store_url, name, turtle, timeout)
+                put_graph(client, store_url, name, turtle)
                 advance(1)
         click.echo(f"loaded {len(graphs)} named graphs into {store_url}")
-        if not _sees_union(endpoint, timeout):
+        if not _sees_union(endpoint, client):
             click.echo("note: the endpoint's default graph does not show the named graphs just loaded, so the stored "
                        "queries will find nothing there; start the server with its union default graph on "
                        "(oxigraph serve --union-default-graph; see docs/store.md)", err=True)
 
 
-def store_graphs(arguments: list[str], warnings: list[str], *, reports: bool) -> list[tuple[str, bytes]]:
-    """(named graph, Turtle) for the ontology, the shapes and each policy file (and its report), all read first.
+def store_graphs(arguments: list[str], warnings: list[str], *, reports: bool,
+                 quiet: bool = False) -> list[tuple[str, bytes]]:
+    """(named graph, Turtle) for the ontology, the shapes and each policy file (its report, where it came from), all read first.
 
     Policies go through the reader every command uses; a file that cannot
     be read or holds no policy stops the load before the store is touched;
     what the reader warns about is added to ``warnings``.
     """
     ontology = load_ontology().graph
-    graphs = [(GRAPH_BASE + "ontology", serialize_stable(ontology, "ttl")),
-              (GRAPH_BASE + "shapes", serialize_stable(all_shapes(), "ttl"))]
+    # a store gives blank nodes labels of its own, so canonical ones would only cost time (seconds for the shapes)
+    graphs = [(GRAPH_BASE + "ontology", serialize_stable(ontology, "ttl", canonical=False)),
+              (GRAPH_BASE + "shapes", serialize_stable(all_shapes(), "ttl", canonical=False))]
     names = graph_names(arguments)
-    with _progress(len(names), "reading") as advance:
+    with progress_bar(len(names), "reading", quiet) as advance:
         for source, name in names.items():
             data = read_policies([source])
             warnings.extend(data.warnings)
-            graphs.append((GRAPH_BASE + "policy/" + name, serialize_stable(data.graph, "ttl", canonical=False)))
+            graph = POLICY_GRAPHS + name
+            graphs.append((graph, serialize_stable(data.graph, "ttl", canonical=False)))
+            lines = {str(p): o.line for p, o in data.policies.items() if isinstance(p, URIRef) and o.line}
+            record = source_record(graph, _as_seen(source, name), lines)
+            graphs.append((str(source_graph(graph)), serialize_stable(record, "ttl", canonical=False)))
             if reports:
                 report = without(report_graph(validate_input(data)), ontology)  # labels live in the ontology graph
                 graphs.append((GRAPH_BASE + "report/" + name, serialize_stable(report, "ttl", canonical=False)))
@@ -312,20 +332,20 @@ def graph_names(arguments: list[str]) -> dict[str, str]:
     return names
 
 
-@contextmanager
-def _progress(length: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on a terminal's standard error; nothing elsewhere."""
-    if length < 2 or not sys.stderr.isatty():
-        yield lambda done: None
-        return
-    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
-        yield bar.update
+def _as_seen(source: str, name: str) -> str:
+    """A file's path from the folder ``rsf load`` runs in: what a finding will name, never an absolute path."""
+    if source == STDIN:
+        return "<stdin>"
+    try:
+        return Path(os.path.relpath(os.path.abspath(source))).as_posix()
+    except ValueError:  # on another drive (Windows): its name in the store, from the argument it came from
+        return urllib.parse.unquote(name)
 
 
-def _sees_union(endpoint: str, timeout: float) -> bool:
+def _sees_union(endpoint: str, client: EndpointClient) -> bool:
     """Whether the endpoint's default graph shows the ontology graph just loaded (a union default graph)."""
     probe = f"ASK {{ <{RSF.DataSharingPolicy}> ?p ?o }}"
-    return bool(EndpointEngine(endpoint, timeout).query(probe, {}).boolean)
+    return bool(EndpointEngine(endpoint, client).query(probe, {}).boolean)
 
 
 __all__ = ["QueryError", "bind_parameters", "declared_parameters", "local_dataset", "register"]
