@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, cli_graph, cli_query
+from . import __version__, cli_docs, cli_graph, cli_query
 from .cli_options import ontology_option
 from .coverage import coverage as policy_coverage
 from .coverage import render_json as render_coverage_json
@@ -359,6 +359,7 @@ def coverage(
 
 cli_query.register(cli)
 cli_graph.register(cli)
+cli_docs.register(cli)
 
 
 def run(argv: list[str] | None = None) -> int:
