@@ -247,11 +247,12 @@ class _SiteModel:
         self.loaded = loaded
         self.graph = loaded.graph
         self.shapes, self.shape_files = _load_shapes()
-        self.descriptions = {shape: self.shapes.cbd(shape) for shape in self._paged_shapes()}
+        self.descriptions = {shape: self._description(shape) for shape in self._paged_shapes()}
         #: named shape -> the other named shapes it applies (sh:node, sh:qualifiedValueShape …) at any depth
         self.uses = {shape: sorted({o for o in description.objects() if o in self.descriptions and o != shape}, key=str)
                      for shape, description in self.descriptions.items()}
         self._refs: dict[tuple[str, bool], Ref] = {}
+        self._written: dict[Node, list[Ref]] = {}
         self.sparql = OxigraphEngine(self.graph)
         self.traces = build_traces(self.graph)
         self.queries = [stored_query(name) for name in stored_query_names()]
@@ -276,6 +277,13 @@ class _SiteModel:
             prefix = "class-" if OWL.Class in types else "property-" if types & set(_PROPERTY_TYPES) else ""
             out.append((node, prefix))
         return out
+
+    def _description(self, shape: URIRef) -> Graph:
+        """The shape and the blank nodes it is made of, with the prefixes of the shapes files."""
+        description = self.shapes.cbd(shape)
+        for prefix, namespace in self.shapes.namespaces():
+            description.bind(prefix, namespace, override=True)
+        return description
 
     def _paged_shapes(self) -> list[URIRef]:
         nodes = {s for t in _SHAPE_TYPES for s in self.shapes.subjects(RDF.type, t) if isinstance(s, URIRef)}
@@ -331,6 +339,11 @@ class _SiteModel:
 
     def _sources(self, node: Node) -> list[Ref]:
         """Where a term is written: a clause's citation, an obligation's clauses, or a section and address."""
+        if node not in self._written:
+            self._written[node] = self._new_sources(node)
+        return self._written[node]
+
+    def _new_sources(self, node: Node) -> list[Ref]:
         if (node, RDF.type, RSF.SourceClause) in self.graph:
             document = self.graph.value(node, RSF.clauseOf)
             citation = ", ".join(x for x in (self._text(document, RDFS.label) if document else "",
@@ -482,6 +495,8 @@ class _SiteModel:
             entry = below.setdefault(str(obligation), {"obligation": self.ref(obligation), "modality": str(row["modality"]),
                                                        "bearers": [], "key": natural_key(str(row["notation"]))})
             entry["bearers"].append(self.ref(row["bearer"], short=True))
+        for entry in below.values():
+            entry["bearers"].sort(key=lambda r: natural_key(r.text))
         return sorted(below.values(), key=lambda e: e["key"])
 
     def _obligation(self, node: URIRef) -> dict[str, Any] | None:
