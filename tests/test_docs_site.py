@@ -188,6 +188,8 @@ def test_the_same_model_gives_the_same_bytes_and_force_replaces_only_a_site(site
     a_file = tmp_path / "file.html"
     a_file.write_text("x", encoding="utf-8")
     assert run_rsf_inprocess("docs", "-o", str(a_file)).code == 2
+    inside_a_file = run_rsf_inprocess("docs", "-o", str(a_file / "site"))
+    assert inside_a_file.code == 2 and f"{a_file} is a file" in inside_a_file.stderr
 
 
 def test_a_failure_leaves_no_half_site(ontology_copy, tmp_path):

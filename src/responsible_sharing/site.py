@@ -162,6 +162,9 @@ def _check_target(output: Path, replace: bool) -> None:
     """Refuse to write over a file, or over a folder that holds anything but an earlier site (and then only with --force)."""
     if output.exists() and not output.is_dir():
         raise UsageError(f"-o {output}: this is a file, not a folder; name a new or empty folder for the site")
+    above = next((p for p in output.absolute().parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise UsageError(f"-o {output}: {above} is a file, not a folder; name a folder for the site elsewhere")
     if not output.is_dir() or not any(output.iterdir()):
         return
     if not _holds_site(output):
