@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, cli_graph, cli_query
+from . import __version__, cli_docs, cli_graph, cli_query
 from .cli_options import (
     answer_size_option,
     endpoint_option,
@@ -382,6 +382,7 @@ def coverage(
 
 cli_query.register(cli)
 cli_graph.register(cli)
+cli_docs.register(cli)
 
 
 def run(argv: list[str] | None = None) -> int:
