@@ -19,7 +19,7 @@ from rdflib.term import Node
 from .errors import ResourceError
 from .resources import data_dir
 
-_FIELD = re.compile(r"^#\s*([a-z]+):\s*(.*)$")
+_FIELD = re.compile(r"^#\s?([a-z]+):\s*(.*)$")
 _CONTINUATION = re.compile(r"^#\s{2,}(\S.*)$")
 
 
@@ -44,11 +44,11 @@ def parse_header(text: str) -> dict[str, str]:
     for line in text.splitlines():
         if not line.startswith("#"):
             break
-        if match := _FIELD.match(line):
+        if current and (match := _CONTINUATION.match(line)):  # first: "#   text: more" goes on, it is no field
+            header[current] = f"{header[current]} {match.group(1).strip()}".strip()
+        elif match := _FIELD.match(line):
             current = match.group(1)
             header[current] = match.group(2).strip()
-        elif current and (match := _CONTINUATION.match(line)):
-            header[current] = f"{header[current]} {match.group(1).strip()}".strip()
     return header
 
 
