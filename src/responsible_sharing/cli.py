@@ -19,9 +19,9 @@ from . import __version__, cli_docs, cli_graph, cli_query
 from .cli_options import (
     answer_size_option,
     endpoint_option,
-    megabytes_option,
     ontology_option,
     quiet_option,
+    size_option,
     store_option,
     timeout_option,
 )
@@ -36,7 +36,7 @@ from .formats import RENDERERS, write_report
 from .formats.text import render as render_text_report
 from .ontology import export_ontology, load_ontology
 from .output import write_atomic, write_atomic_with
-from .policy_input import DEFAULT_MAX_MB, expand_paths
+from .policy_input import expand_paths
 from .qa import QAData, check_ontology, qa_rules, read_level_profile
 from .qa import render_text as render_qa
 from .rdfio import FORMAT_BY_SUFFIX
@@ -175,7 +175,6 @@ access_option = click.option(
     help="Check as if data were shared under MODEL: open, registered, controlled or secure-environment. "
     "Default: the policy's own rsf:accessModel.",
 )
-size_option = megabytes_option("--max-size", "max_mb", DEFAULT_MAX_MB, "Refuse input files larger than this many megabytes.")
 jobs_option = click.option(
     "--jobs",
     type=click.IntRange(min=1),

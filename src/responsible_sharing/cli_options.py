@@ -12,6 +12,7 @@ import click
 
 from .endpoint import DEFAULT_MAX_ANSWER_MB, DEFAULT_TIMEOUT, MAX_TIMEOUT, check_endpoint_url
 from .errors import UsageError
+from .policy_input import DEFAULT_MAX_MB
 
 ontology_option = click.option(
     "--ontology",
@@ -71,14 +72,14 @@ def store_option(help_text: str):  # type: ignore[no-untyped-def]
     return click.option("--store", type=ENDPOINT_URL, metavar="URL", help=help_text)
 
 
-timeout_option = click.option(
-    "--timeout",
-    type=_Positive("seconds", MAX_TIMEOUT),
-    default=DEFAULT_TIMEOUT,
-    show_default=True,
-    metavar="SECONDS",
-    help="Seconds to wait for each request to the endpoint, its whole answer included.",
-)
+def seconds_option(name: str, dest: str, default: float, help_text: str):  # type: ignore[no-untyped-def]
+    """A time limit in seconds: a finite number above 0, at most a day."""
+    return click.option(name, dest, type=_Positive("seconds", MAX_TIMEOUT), default=default, show_default=True,
+                        metavar="SECONDS", help=help_text)
+
+
+timeout_option = seconds_option("--timeout", "timeout", DEFAULT_TIMEOUT,
+                                "Seconds to wait for each request to the endpoint, its whole answer included.")
 
 
 def megabytes_option(name: str, dest: str, default: float, help_text: str):  # type: ignore[no-untyped-def]
@@ -89,6 +90,7 @@ def megabytes_option(name: str, dest: str, default: float, help_text: str):  # t
 
 answer_size_option = megabytes_option("--max-answer-size", "max_answer_mb", DEFAULT_MAX_ANSWER_MB,
                                       "Refuse an endpoint's answer as soon as it grows past this many megabytes.")
+size_option = megabytes_option("--max-size", "max_mb", DEFAULT_MAX_MB, "Refuse input files larger than this many megabytes.")
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar (it only shows on a terminal anyway).")
 
 

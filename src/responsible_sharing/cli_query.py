@@ -16,8 +16,11 @@ from rdflib.term import Node
 from .cli_options import (
     answer_size_option,
     endpoint_option,
+    megabytes_option,
     progress_bar,
     quiet_option,
+    seconds_option,
+    size_option,
     store_option,
     timeout_option,
 )
@@ -28,7 +31,17 @@ from .formats.rdf import report_graph
 from .ontology import load_ontology
 from .oxterms import from_ox
 from .namespaces import RSF
-from .policy_input import STDIN, expand_paths, quiet_literal_warnings, read_input_bytes, read_policies, read_rdf
+from .input_guards import decode_utf8
+from .local_query import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, QueryLimits, answer_locally
+from .policy_input import (
+    DEFAULT_MAX_MB,
+    STDIN,
+    expand_paths,
+    quiet_literal_warnings,
+    read_input_bytes,
+    read_policies,
+    read_rdf,
+)
 from .output import write_atomic
 from .query_output import GRAPH_FORMATS, PREFIXES, TABULAR, render
 from .queries import StoredQuery, parse_header, stored_query, stored_query_names
@@ -57,13 +70,12 @@ def declared_parameters(query: StoredQuery) -> dict[str, str]:
     return {name: kind.lower() for name, kind in _PARAMETER.findall(query.header.get("parameters", ""))}
 
 
-def _load_query(name_or_file: str) -> StoredQuery:
+def _load_query(name_or_file: str, max_mb: float) -> StoredQuery:
+    """A SPARQL file, read within the size limit and only as UTF-8, or the name of a stored query."""
     path = Path(name_or_file)
-    if path.suffix == ".rq" or path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as err:
-            raise UsageError(f"{path}: cannot read the query: {err.strerror}") from None
+    if path.suffix == ".rq" or path.is_file() or path.name != name_or_file:
+        text = decode_utf8(read_input_bytes(name_or_file, max_mb), str(path), "a SPARQL query")
+        text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
         return StoredQuery(name=str(path), text=text, header=parse_header(text))
     return stored_query(name_or_file)
 
@@ -78,16 +90,26 @@ def _term(value: str, kind: str, ontology: Graph | None) -> Node:
             raise UsageError(f"{value!r} is not an integer") from None
     text = value.strip()
     if text.startswith("<") and text.endswith(">"):
-        return URIRef(text[1:-1])
+        return _iri(text[1:-1], value)
     if "://" in text or text.startswith(("urn:", "mailto:")):
-        return URIRef(text)
+        return _iri(text, value)
     prefix, _, local = text.partition(":")
     if local and prefix in PREFIXES:
-        return URIRef(PREFIXES[prefix] + local)
+        return _iri(PREFIXES[prefix] + local, value)
     if ontology is not None:
         term, _ = resolve_term(ontology, text)  # a notation (CE5) or a label; UnknownTermError if none
         return term
     raise UsageError(f"{value!r} is not an IRI; give a full IRI or a prefixed name ({', '.join(sorted(PREFIXES))})")
+
+
+def _iri(text: str, value: str) -> URIRef:
+    """``text`` as an IRI, if it is one by RFC 3987 (pyoxigraph's check; rdflib lets spaces and ``>`` through)."""
+    try:
+        pyoxigraph.NamedNode(text)
+    except ValueError as err:
+        raise UsageError(f"--param value {value!r} is not a valid IRI ({err}); percent-encode spaces and "
+                         "other characters an IRI may not hold (a space is %20)") from None
+    return URIRef(text)
 
 
 def bind_parameters(query: StoredQuery, params: tuple[str, ...], ontology: Graph | None) -> dict[str, Node]:
@@ -127,24 +149,25 @@ def choose_engine(name: str, data: tuple[Path, ...]) -> str:
     return "oxigraph" if size > AUTO_OXIGRAPH_MB * 1024 * 1024 else "rdflib"
 
 
-def _read_data(path: Path, warnings: list[str]) -> list[pyoxigraph.Quad]:
+def _read_data(path: Path, warnings: list[str], max_mb: float) -> list[pyoxigraph.Quad]:
     """One --data file, read as policies are (nothing fetched, the size limit), its named graphs merged."""
-    quads, _ = read_rdf(read_input_bytes(str(path)), str(path), guess_format(path), warnings)
+    quads, _ = read_rdf(read_input_bytes(str(path), max_mb), str(path), guess_format(path), warnings)
     return [pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in quads]
 
 
-def oxigraph_dataset(data: tuple[Path, ...], warnings: list[str] | None = None) -> OxigraphEngine:
+def oxigraph_dataset(data: tuple[Path, ...], warnings: list[str] | None = None,
+                     max_mb: float = DEFAULT_MAX_MB) -> OxigraphEngine:
     """The ontology and shapes plus the user's files, in a pyoxigraph store.
 
     The files never become an rdflib graph, so big data loads in seconds.
     """
     engine = OxigraphEngine(local_dataset(()))
     for path in data:
-        engine.store.extend(_read_data(path, [] if warnings is None else warnings))
+        engine.store.extend(_read_data(path, [] if warnings is None else warnings, max_mb))
     return engine
 
 
-def local_dataset(data: tuple[Path, ...], warnings: list[str] | None = None) -> Graph:
+def local_dataset(data: tuple[Path, ...], warnings: list[str] | None = None, max_mb: float = DEFAULT_MAX_MB) -> Graph:
     """The ontology and shapes, plus the user's files, in one graph (named graphs merged).
 
     The files are read as policies are: nothing is fetched from the network;
@@ -156,9 +179,23 @@ def local_dataset(data: tuple[Path, ...], warnings: list[str] | None = None) -> 
     for triple in all_shapes():
         graph.add(triple)
     for path in data:
-        for quad in _read_data(path, [] if warnings is None else warnings):
+        for quad in _read_data(path, [] if warnings is None else warnings, max_mb):
             graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))  # type: ignore[arg-type]
     return graph
+
+
+def _local_engine(name: str, data: tuple[Path, ...], max_mb: float) -> Engine:
+    """The engine ``name`` (or the one ``auto`` picks) over the ontology, the shapes and the ``--data`` files."""
+    notes: list[str] = []
+    engine: Engine
+    with quiet_literal_warnings():  # an ill-typed literal in the data is not the query's problem
+        if choose_engine(name, data) == "oxigraph":
+            engine = oxigraph_dataset(data, notes, max_mb)
+        else:
+            engine = RdflibEngine(local_dataset(data, notes, max_mb))
+    for note in sorted(set(notes)):
+        click.echo(f"warning: {note}", err=True)
+    return engine
 
 
 def register(cli: click.Group) -> None:
@@ -180,10 +217,14 @@ def register(cli: click.Group) -> None:
     @timeout_option
     @answer_size_option
     @click.option("--allow-service", is_flag=True, help="Allow queries that call SERVICE (sends data to other servers).")
+    @size_option
+    @seconds_option("--query-timeout", "query_timeout", DEFAULT_SECONDS, "Stop a query on local data that runs longer (exit 2).")
+    @megabytes_option("--max-memory", "max_memory", DEFAULT_MEMORY_MB,
+                      "Stop a query on local data that needs more memory than this beyond the loaded data (exit 2).")
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (atomically).")
     def query(query_name: str | None, list_queries: bool, data: tuple[Path, ...], params: tuple[str, ...],
               fmt: str | None, engine_name: str, endpoint: str | None, timeout: float, max_answer_mb: float,
-              allow_service: bool, output: Path | None) -> None:
+              allow_service: bool, max_mb: float, query_timeout: float, max_memory: float, output: Path | None) -> None:
         """Run a stored query (by NAME, see --list) or a SPARQL file.
 
         The ontology and the shapes are always part of the local data; add
@@ -191,7 +232,10 @@ def register(cli: click.Group) -> None:
         the engine (or, for pyoxigraph and an endpoint, a VALUES block opening
         the WHERE clause), never pasted
         into the query text. Nothing goes to the network unless you give
-        --endpoint. Exit 0 on success, 2 for a bad query, parameter or endpoint.
+        --endpoint. A query on local data runs in a separate process that is
+        stopped when it passes --query-timeout or --max-memory. Exit 0 on
+        success, 2 for a bad query, parameter or endpoint, or a query stopped
+        at a bound.
         """
         if list_queries:
             lines = []
@@ -204,28 +248,21 @@ def register(cli: click.Group) -> None:
             return
         if not query_name:
             raise UsageError("give a stored query NAME or a .rq FILE (rsf query --list shows the stored ones)")
-        stored = _load_query(query_name)
-        form = check_query(stored.text, allow_service=allow_service, source=stored.name)
+        stored = _load_query(query_name, max_mb)
         ontology = load_ontology().graph if params else None  # for parameters given as a notation or label
         bindings = bind_parameters(stored, params, ontology)
-        engine: Engine
         if endpoint:
+            form = check_query(stored.text, allow_service=allow_service, source=stored.name)
             if data:
                 raise UsageError("--data is for local queries; load files into the endpoint with `rsf load`")
             engine = EndpointEngine(endpoint, EndpointClient(timeout, max_answer_mb))
+            with quiet_literal_warnings():
+                result = engine.query(stored.text, bindings)
+                chosen = fmt or ("turtle" if form in ("CONSTRUCT", "DESCRIBE") else "table")
+                payload = render(result, chosen)
         else:
-            notes: list[str] = []
-            with quiet_literal_warnings():  # an ill-typed literal in the data is not the query's problem
-                if choose_engine(engine_name, data) == "oxigraph":
-                    engine = oxigraph_dataset(data, notes)
-                else:
-                    engine = RdflibEngine(local_dataset(data, notes))
-            for note in sorted(set(notes)):
-                click.echo(f"warning: {note}", err=True)
-        with quiet_literal_warnings():
-            result = engine.query(stored.text, bindings)
-            chosen = fmt or ("turtle" if form in ("CONSTRUCT", "DESCRIBE") else "table")
-            payload = render(result, chosen)
+            payload = answer_locally(_local_engine(engine_name, data, max_mb), stored, bindings, fmt=fmt,
+                                     allow_service=allow_service, limits=QueryLimits(query_timeout, max_memory))
         if output:
             write_atomic(output, payload)
         else:
