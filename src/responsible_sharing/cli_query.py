@@ -155,15 +155,19 @@ def _read_data(path: Path, warnings: list[str], max_mb: float) -> list[pyoxigrap
     return [pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in quads]
 
 
+def _read_all(data: tuple[Path, ...], warnings: list[str] | None, max_mb: float) -> list[pyoxigraph.Quad]:
+    return [quad for path in data for quad in _read_data(path, [] if warnings is None else warnings, max_mb)]
+
+
 def oxigraph_dataset(data: tuple[Path, ...], warnings: list[str] | None = None,
                      max_mb: float = DEFAULT_MAX_MB) -> OxigraphEngine:
     """The ontology and shapes plus the user's files, in a pyoxigraph store.
 
     The files never become an rdflib graph, so big data loads in seconds.
     """
+    quads = _read_all(data, warnings, max_mb)  # the user's files first: a refusal costs nothing else
     engine = OxigraphEngine(local_dataset(()))
-    for path in data:
-        engine.store.extend(_read_data(path, [] if warnings is None else warnings, max_mb))
+    engine.store.extend(quads)
     return engine
 
 
@@ -173,14 +177,14 @@ def local_dataset(data: tuple[Path, ...], warnings: list[str] | None = None, max
     The files are read as policies are: nothing is fetched from the network;
     what was not fetched is said in ``warnings``.
     """
+    quads = _read_all(data, warnings, max_mb)  # the user's files first: a refusal costs nothing else
     graph = Graph()
     for triple in load_ontology().graph:
         graph.add(triple)
     for triple in all_shapes():
         graph.add(triple)
-    for path in data:
-        for quad in _read_data(path, [] if warnings is None else warnings, max_mb):
-            graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))  # type: ignore[arg-type]
+    for quad in quads:
+        graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))  # type: ignore[arg-type]
     return graph
 
 

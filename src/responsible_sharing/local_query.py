@@ -19,6 +19,7 @@ treated as a bug.
 
 from __future__ import annotations
 
+import faulthandler
 import math
 import multiprocessing
 import os
@@ -149,6 +150,7 @@ def run_bounded(work: Callable[[], bytes], limits: QueryLimits, name: str) -> by
 
 def _child(work: Callable[[], bytes], limits: QueryLimits, sender: Connection, log: int) -> None:
     os.dup2(log, 2)
+    faulthandler.disable()  # a crash is reported by rsf in one line, not by a dump of the child's stack
     _limit_self(limits)
     try:
         message: tuple[str, object] = ("ok", work())
