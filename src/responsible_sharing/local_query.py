@@ -47,6 +47,8 @@ DEFAULT_SECONDS = 60.0
 DEFAULT_MEMORY_MB = 2048.0
 
 _PACKAGE = str(Path(__file__).resolve().parent)
+#: the largest limit setrlimit takes (a C long)
+_MAX_LIMIT = 2**63 - 1
 #: a message the child prepares before it could run out of memory
 _OUT_OF_MEMORY = ("memory", None)
 #: a cheap test that a query may name graphs; the parser decides
@@ -170,12 +172,17 @@ def _child(work: Callable[[], bytes], limits: QueryLimits, sender: Connection, l
 
 def _limit_self(limits: QueryLimits) -> None:
     """Bound this process: its address space may grow by ``memory_mb``; CPU time stops it if rsf is gone."""
-    seconds = math.ceil(limits.seconds) + 1  # the parent's clock is the bound; this one outlives a killed parent
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+    _lower(resource.RLIMIT_CPU, math.ceil(limits.seconds) + 1)  # the parent's clock is the bound; this one outlives a killed parent
     size = _address_space()
     if size is not None:
-        limit = size + int(limits.memory_mb * 1024 * 1024)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        _lower(resource.RLIMIT_AS, size + int(limits.memory_mb * 1024 * 1024))
+
+
+def _lower(kind: int, value: int) -> None:
+    """Set the limit ``kind`` to ``value``: never above the limit already set, nor past what the system can hold."""
+    _, hard = resource.getrlimit(kind)
+    value = min(value, _MAX_LIMIT if hard == resource.RLIM_INFINITY else hard)
+    resource.setrlimit(kind, (value, value))
 
 
 def _address_space() -> int | None:
