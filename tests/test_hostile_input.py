@@ -411,3 +411,16 @@ def test_output_naming_an_input_is_refused_and_the_input_kept(tmp_path):
         outcome = run_rsf_inprocess(command, str(tmp_path), "-o", str(policy))
         assert outcome.code == 2 and "is one of the input files" in outcome.stderr, outcome.stderr
         assert policy.read_bytes() == before
+
+
+def test_one_huge_named_graph_read_graph_by_graph_is_bounded_by_the_size_limit(tmp_path):
+    statements = "".join(f"<http://example.org/policy> <http://example.org/n> \"{i}\" <http://example.org/g1> .\n"
+                         for i in range(12_000))
+    path = _write_case(tmp_path, "store.nq", f"<http://example.org/policy> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                       f"<{POLICY}> <http://example.org/g1> .\n" + statements)
+    refused = run_rsf_inprocess("validate", str(path), "--per-graph", "--max-size", "1", "--format", "json")
+    assert_safe(refused, path.name, [])
+    assert refused.code == 2 and "graph <http://example.org/g1> holds more than 10000 statements" in refused.stderr
+    assert "raise --max-size" in refused.stderr
+    allowed = run_rsf_inprocess("validate", str(path), "--per-graph", "--max-size", "2", "--format", "json", "--fail-on", "none")
+    assert allowed.code == 0, allowed.stderr

@@ -176,14 +176,20 @@ class GraphChunk:
     graphs: int
 
 
-def stream_graphs(path: str, graphs_per_chunk: int) -> Iterator[GraphChunk]:
+#: statements one named graph may hold per megabyte of the size limit when a file is read graph by graph
+#: (an N-Quads statement of a policy takes about 100 bytes)
+STATEMENTS_PER_MB = 10_000
+
+
+def stream_graphs(path: str, graphs_per_chunk: int, max_mb: float = DEFAULT_MAX_MB) -> Iterator[GraphChunk]:
     """Read a big N-Quads or TriG file as a stream, ``graphs_per_chunk`` named graphs at a time.
 
-    Memory is bounded by a chunk, not by the file, so the size limit does
-    not apply. Each named graph must hold whole policies and its quads must
-    be written together (as a store dump writes them); a graph that comes
-    back after another is refused. A blank node used in two graphs that end
-    up in different chunks becomes two blank nodes.
+    Memory is bounded by a chunk, not by the file, so the size limit applies
+    to each named graph instead, counted in statements
+    (:data:`STATEMENTS_PER_MB`). Each named graph must hold whole policies and
+    its quads must be written together (as a store dump writes them); a graph
+    that comes back after another is refused. A blank node used in two graphs
+    that end up in different chunks becomes two blank nodes.
     """
     fmt = guess_format(Path(path))
     if fmt not in QUAD_FORMATS:
@@ -191,7 +197,7 @@ def stream_graphs(path: str, graphs_per_chunk: int) -> Iterator[GraphChunk]:
     finished: set[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = set()
     current: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None
     quads: list[ox.Quad] = []
-    graphs = 0
+    graphs, in_graph, most = 0, 0, int(max_mb * STATEMENTS_PER_MB)
     # no renaming here: pyoxigraph would keep a map of every blank node in the file (chunks are renamed when read)
     parser = ox.parse(path=path, format=_OX_FORMATS[fmt], base_iri=Path(path).resolve().as_uri())
     try:
@@ -210,7 +216,12 @@ def stream_graphs(path: str, graphs_per_chunk: int) -> Iterator[GraphChunk]:
                 if graphs >= graphs_per_chunk:
                     yield GraphChunk(path, ox.serialize(quads, format=ox.RdfFormat.N_QUADS), graphs)
                     quads, graphs = [], 0
-                current = name
+                current, in_graph = name, 0
+            in_graph += 1
+            if in_graph > most:
+                raise InputError(f"{path}: graph {name} holds more than {most} statements, more than --max-size "
+                                 f"{max_mb:g} MB allows one graph ({STATEMENTS_PER_MB} statements a megabyte) when "
+                                 "the file is read graph by graph; raise --max-size if the graph is meant to be this big")
             quads.append(quad)
     except SyntaxError as err:
         raise InputSyntaxError(path, f"{fmt} syntax error: {_ox_reason(err)}", err.lineno) from None
