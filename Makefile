@@ -32,9 +32,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Check the ontology in this checkout (not the installed copy) while you edit it.
+# Check the ontology, shapes and QA queries of this checkout (not the installed copy) while you edit them.
 check: $(STAMP)
-	$(BIN)/rsf ontology check --ontology ontology
+	$(BIN)/rsf ontology check --data-root .
 
 clean:
 	rm -rf $(VENV) build dist

@@ -15,12 +15,17 @@ Categories:
   entities and entity bombs, in UTF-8 and UTF-16;
 * ``jsonld``: contexts naming documents at every depth;
 * ``size``: deep nesting of lists, blank nodes and JSON, long literals,
-  deep ``rdf:XMLLiteral`` and ``rdf:HTML``, many prefixes.
+  deep ``rdf:XMLLiteral`` and ``rdf:HTML``, many prefixes;
+* ``paths``: a valid policy under an odd name (spaces, non-ASCII, bytes that
+  are not UTF-8, 240 characters, a leading dash, no or an upper-case suffix),
+  behind a symbolic link, or in a folder holding a symbolic link loop, a
+  dangling link and a named pipe (:func:`place` lays each case out).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,7 +38,9 @@ POLICY = "https://w3id.org/rsf/DataSharingPolicy"
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 #: rdflib format -> file suffix, for the syntaxes rsf reads
 SYNTAXES = {"turtle": ".ttl", "nt": ".nt", "xml": ".rdf", "json-ld": ".jsonld", "trig": ".trig", "nquads": ".nq"}
-CATEGORIES = ("mutate", "encoding", "xml", "jsonld", "size")
+CATEGORIES = ("mutate", "encoding", "xml", "jsonld", "size", "paths")
+#: how a ``paths`` case is laid out on disk (see :func:`place`)
+LAYOUTS = ("spaces", "unicode", "bytes", "long", "dash", "no-suffix", "upper-suffix", "symlink", "loop-folder")
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,7 @@ class Case:
     name: str
     suffix: str
     data: bytes
+    layout: str = "file"
 
 
 @lru_cache(maxsize=1)
@@ -58,20 +66,55 @@ def base_documents() -> dict[str, bytes]:
 def generate(seed: int, count: int, server: str, secret: Path) -> list[Case]:
     """``count`` cases, the categories taken in turn, each drawn from ``random.Random(seed)``."""
     rng = random.Random(seed)
-    makers = {"mutate": _mutate, "encoding": _encoding, "xml": _xml, "jsonld": _jsonld, "size": _size}
+    makers = {"mutate": _mutate, "encoding": _encoding, "xml": _xml, "jsonld": _jsonld, "size": _size, "paths": _paths}
     cases = []
     for number in range(count):
         category = CATEGORIES[number % len(CATEGORIES)]
         label, suffix, data = makers[category](rng, server, secret)
-        cases.append(Case(f"{number:04d}-{category}-{label}", suffix, data))
+        layout = label.split("-", 1)[1] if category == "paths" else "file"
+        cases.append(Case(f"{number:04d}-{category}-{label}", suffix, data, layout))
     return cases
+
+
+def place(case: Case, folder: Path) -> tuple[str, str]:
+    """Lay ``case`` out in the empty ``folder``: the argument to give rsf, and the name an error must hold
+    (the policy file's, or the folder's for a folder)."""
+    stem, suffix = case.name, case.suffix
+    if case.layout == "spaces":
+        stem = f"{case.name} policy (draft) v2"
+    elif case.layout == "unicode":
+        stem = f"{case.name}-politique-confidentialité-名前"
+    elif case.layout == "long":
+        stem = case.name + "p" * (240 - len(case.name))
+    elif case.layout == "dash":
+        stem = "-" + case.name
+    elif case.layout == "no-suffix":
+        suffix = ""
+    elif case.layout == "upper-suffix":
+        suffix = suffix.upper()
+    name = os.fsdecode(os.fsencode(stem) + b"-\xff\xfe" + os.fsencode(suffix)) if case.layout == "bytes" else stem + suffix
+    if case.layout == "loop-folder":
+        folder = folder / "policies"
+        folder.mkdir()
+        (folder / "loop").symlink_to(".", target_is_directory=True)
+        (folder / "dangling.ttl").symlink_to("missing.ttl")
+        os.mkfifo(folder / "pipe.ttl")  # a reader that opened it would wait for a writer forever
+    (folder / name).write_bytes(case.data)
+    if case.layout == "symlink":
+        (folder / f"link-{name}").symlink_to(name)
+        return str(folder / f"link-{name}"), f"link-{name}"
+    if case.layout == "loop-folder":
+        return str(folder), folder.name
+    return str(folder / name), name
 
 
 def _hostile_tokens(server: str, secret: Path) -> list[bytes]:
     return [t.encode("utf-8") for t in (
         f'<!DOCTYPE r [<!ENTITY e SYSTEM "{secret.as_uri()}">]>', f'<!DOCTYPE r SYSTEM "{server}/dtd">',
         f'"@context": "{server}/ctx",', f'"@context": {{"@import": "{secret.as_uri()}"}},',
-        f"<{server}/iri>", f"@base <{secret.as_uri()}> .", "<<( <a> <b> <c> )>>", '"""', "\\u0000", "]]>",
+        f"<{server}/iri>", f"@base <{secret.as_uri()}> .",
+        f"<{server}/o> <http://www.w3.org/2002/07/owl#imports> <{server}/onto> .",
+        f"<x> <http://www.w3.org/2002/07/owl#imports> <{secret.as_uri()}> .", "<<( <a> <b> <c> )>>", '"""', "\\u0000", "]]>",
         "&e;", "\x00", "\ufeff", "@prefix : <", "[ [ [ [", "( ( ( (", '"x"^^<' + RDF_NS + 'XMLLiteral>',
     )] + [b"\xff", b"\xc3", b"\xed\xa0\x80"]
 
@@ -172,3 +215,8 @@ def _size(rng: random.Random, server: str, secret: Path) -> tuple[str, str, byte
     policies = {200: 1, 2000: 10, 20000: 50}[depth]  # empty policies: ~40 findings each, a large report
     lines = "".join(f"<http://example.org/p{i}> a <{POLICY}> .\n" for i in range(policies))
     return f"many-policies-{policies}", ".ttl", lines.encode()
+
+
+def _paths(rng: random.Random, server: str, secret: Path) -> tuple[str, str, bytes]:
+    fmt = rng.choice(list(SYNTAXES))
+    return f"layout-{rng.choice(LAYOUTS)}", SYNTAXES[fmt], base_documents()[fmt]

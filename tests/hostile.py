@@ -11,6 +11,7 @@ test catches the error that a refusal would raise.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ class Watch:
         if event in _NETWORK_EVENTS:
             self.seen.append(f"{event} {args[:2]!r}")
         elif event == "open" and args and isinstance(args[0], (str, bytes, Path)):
-            path = str(Path(args[0].decode() if isinstance(args[0], bytes) else args[0]))
+            path = str(Path(os.fsdecode(args[0]) if isinstance(args[0], bytes) else args[0]))
             if any(path.startswith(w) for w in self.watched):
                 self.seen.append(f"open {path}")
 

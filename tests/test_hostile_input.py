@@ -14,13 +14,15 @@ import http.server
 import io
 import json
 import os
+import resource
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from fuzz_cases import CATEGORIES, generate
+from fuzz_cases import CATEGORIES, generate, place
 from hostile import Outcome, run_rsf_inprocess
 
 POLICY = "https://w3id.org/rsf/DataSharingPolicy"
@@ -33,6 +35,8 @@ FUZZ_CASES = int(os.environ.get("RSF_FUZZ_CASES", "40"))
 FUZZ_SEED = int(os.environ.get("RSF_FUZZ_SEED", "12"))
 #: commands each generated case goes through: validate by default, every command with RSF_FUZZ_COMMANDS=all
 FUZZ_COMMANDS = os.environ.get("RSF_FUZZ_COMMANDS", "validate")
+#: the most memory the whole test process may have held at once when the corpus is done (every case runs in it)
+PEAK_MIB = 2048
 
 
 class _Logging(http.server.BaseHTTPRequestHandler):
@@ -101,8 +105,8 @@ def assert_safe(outcome: Outcome, name: str, server_log: list[str]) -> None:
     assert requests == [], requests
     assert SECRET not in outcome.output
     assert outcome.seconds < CASE_SECONDS, f"{outcome.seconds:.1f} s"
-    if outcome.code == 2:
-        assert name in outcome.stderr, outcome.stderr
+    if outcome.code == 2:  # a name that is not UTF-8 is shown with its bytes escaped
+        assert os.fsencode(name).decode("utf-8", "backslashreplace") in outcome.stderr, outcome.stderr
 
 
 def _jsonld(context: object, **extra: object) -> str:
@@ -247,21 +251,25 @@ def test_generated_corpus(tmp_path, server, secret):
     failures, codes = [], {}
     cases = generate(FUZZ_SEED, FUZZ_CASES, server, secret)
     for case in cases:
-        path = _write_case(tmp_path, case.name + case.suffix, case.data)
-        for command, args in commands(str(path)).items():
+        folder = tmp_path / "case"
+        folder.mkdir()
+        argument, name = place(case, folder)
+        for command, args in commands(argument).items():
             if FUZZ_COMMANDS != "all" and command != FUZZ_COMMANDS:
                 continue
             faulthandler.dump_traceback_later(HANG_SECONDS, exit=True)  # per run: the corpus takes many minutes
             outcome = run_rsf_inprocess(*args, watched=(str(secret.parent),))
             codes[outcome.code] = codes.get(outcome.code, 0) + 1
             try:
-                assert_safe(outcome, path.name, _Logging.requests)
+                assert_safe(outcome, name, _Logging.requests)
             except AssertionError as err:
                 failures.append(f"{case.name} ({command}): {str(err)[-700:]}")
-        path.unlink()
+        shutil.rmtree(folder)
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
     assert not failures, "\n".join(failures)
     assert {c.name.split("-")[1] for c in cases} == set(CATEGORIES[:FUZZ_CASES])
-    print(f"{len(cases)} cases, exit codes {dict(sorted(codes.items()))}")
+    assert peak_mib < PEAK_MIB, f"the corpus took {peak_mib:.0f} MiB at its peak"
+    print(f"{len(cases)} cases, exit codes {dict(sorted(codes.items()))}, peak memory {peak_mib:.0f} MiB")
 
 
 _TURTLE = f"<http://example.org/policy> a <{POLICY}> ;\n  <http://example.org/note> \"café\" .\n"
@@ -282,6 +290,16 @@ BROKEN = {
                             ["huge-integer.jsonld", "JSON number of 5000 characters"]),
     "reverse.jsonld": (f'{{"@id": "http://example.org/policy", "@type": "{POLICY}", "@reverse": {{"http://example.org/p": "text"}}}}'.encode(),
                        ["reverse.jsonld", "subject"]),
+    "triple-term.ttl": ((_TURTLE + '<http://example.org/policy> <http://example.org/says>\n  <<( <http://example.org/a> '
+                         '<http://example.org/b> <http://example.org/c> )>> .\n').encode(),
+                        ["triple-term.ttl:4:", "RDF 1.2 triple term"]),
+    "reifier.trig": ((_TURTLE + '<< <http://example.org/a> <http://example.org/b> <http://example.org/c> >> '
+                      '<http://example.org/says> "x" .\n').encode(), ["reifier.trig:3:", "RDF 1.2 triple term"]),
+    "annotation.ttl": ((_TURTLE + '<http://example.org/policy> <http://example.org/b> <http://example.org/c> '
+                        '{| <http://example.org/says> "x" |} .\n').encode(), ["annotation.ttl:3:", "RDF 1.2 triple term"]),
+    "triple-term.nt": (f'<http://example.org/policy> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{POLICY}> .\n'
+                       '<http://example.org/a> <http://example.org/b> <<( <http://example.org/a> <http://example.org/b> '
+                       '<http://example.org/c> )>> .\n'.encode(), ["triple-term.nt:2:", "RDF 1.2 triple term"]),
 }
 
 
@@ -301,6 +319,15 @@ def test_broken_input_through_query_data_is_the_same_error(tmp_path):
     outcome = run_rsf_inprocess(*commands(str(path))["query"])
     assert_safe(outcome, path.name, [])
     assert outcome.code == 2 and "bad-utf8.ttl:2:" in outcome.stderr
+
+
+def test_triple_terms_are_refused_when_read_graph_by_graph(tmp_path):
+    path = _write_case(tmp_path, "store.nq", f'<http://example.org/policy> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
+                       f'<{POLICY}> <http://example.org/g1> .\n<http://example.org/a> <http://example.org/b> <<( '
+                       '<http://example.org/a> <http://example.org/b> <http://example.org/c> )>> <http://example.org/g2> .\n')
+    outcome = run_rsf_inprocess("validate", str(path), "--per-graph", "--format", "json")
+    assert_safe(outcome, path.name, [])
+    assert outcome.code == 2 and "graph <http://example.org/g2>" in outcome.stderr and "RDF 1.2" in outcome.stderr
 
 
 @pytest.mark.parametrize("datatype", ["XMLLiteral", "HTML"])
@@ -384,3 +411,16 @@ def test_output_naming_an_input_is_refused_and_the_input_kept(tmp_path):
         outcome = run_rsf_inprocess(command, str(tmp_path), "-o", str(policy))
         assert outcome.code == 2 and "is one of the input files" in outcome.stderr, outcome.stderr
         assert policy.read_bytes() == before
+
+
+def test_one_huge_named_graph_read_graph_by_graph_is_bounded_by_the_size_limit(tmp_path):
+    statements = "".join(f"<http://example.org/policy> <http://example.org/n> \"{i}\" <http://example.org/g1> .\n"
+                         for i in range(12_000))
+    path = _write_case(tmp_path, "store.nq", f"<http://example.org/policy> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                       f"<{POLICY}> <http://example.org/g1> .\n" + statements)
+    refused = run_rsf_inprocess("validate", str(path), "--per-graph", "--max-size", "1", "--format", "json")
+    assert_safe(refused, path.name, [])
+    assert refused.code == 2 and "graph <http://example.org/g1> holds more than 10000 statements" in refused.stderr
+    assert "raise --max-size" in refused.stderr
+    allowed = run_rsf_inprocess("validate", str(path), "--per-graph", "--max-size", "2", "--format", "json", "--fail-on", "none")
+    assert allowed.code == 0, allowed.stderr

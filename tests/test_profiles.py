@@ -8,6 +8,7 @@ import pytest
 
 from responsible_sharing.errors import InputError, UsageError
 from responsible_sharing.validate import validate
+from hostile import run_rsf_inprocess
 
 PROFILES = Path(__file__).parent / "fixtures" / "profiles"
 RSF = "https://w3id.org/rsf/"
@@ -131,6 +132,16 @@ def test_options_override_what_the_policy_states():
 def test_unknown_role_is_a_usage_error_listing_the_choices():
     with pytest.raises(UsageError, match="R05"):
         validate([str(PROFILES / "open-data.ttl")], roles=["librarian"])
+
+
+def test_a_delegation_of_something_that_is_not_an_obligation_is_an_input_error():
+    outcome = run_rsf_inprocess("validate", str(PROFILES.parent / "input-checks" / "delegated-wrong-kind.ttl"))
+    assert outcome.code == 2, outcome.stderr
+    refused = [line for line in outcome.stderr.splitlines() if "rsf:delegatedObligation" in line]
+    assert len(refused) == 3, outcome.stderr  # the group and the obligation are accepted
+    assert any("rsf:DataCustodian is not an obligation" in line for line in refused)
+    assert any('the text "O-CE1-10"' in line and "did you mean rsf:O-CE1-10" in line for line in refused)
+    assert any("<https://example.org/profiles/decisions>" in line for line in refused)
 
 
 def test_a_misspelt_role_is_an_input_error_not_silently_ignored():

@@ -3,11 +3,16 @@ shipped ontology and on deliberately broken copies."""
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import pytest
 
 from responsible_sharing import check_ontology
 from responsible_sharing.errors import InputSyntaxError
+from responsible_sharing.resources import shipped_path
 
+from hostile import run_rsf_inprocess
 from rsfrun import run_rsf
 
 RSF = "https://w3id.org/rsf/"
@@ -122,8 +127,6 @@ def test_cli_exit_codes_and_report(broken_ontology, ontology_copy):
 
 
 def test_cli_json_report(broken_ontology):
-    import json
-
     result = run_rsf("ontology", "check", "--ontology", str(broken_ontology), "--no-reasoner", "--format", "json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
@@ -131,3 +134,95 @@ def test_cli_json_report(broken_ontology):
     assert {"term": f"{RSF}P9", "rule": "qa-principle-grounded"}.items() <= next(
         f for f in report["findings"] if f["term"] == f"{RSF}P9"
     ).items()
+
+
+# --- a working copy: its own shapes and QA queries (--data-root), level profiles ---
+
+_FIRST_SHAPE = "shapes/policy/ce01-transparency.ttl"
+
+
+@pytest.fixture()
+def working_copy(tmp_path):
+    """A copy of the shipped ontology, shapes and queries, laid out as the repository is."""
+    for kind in ("ontology", "shapes", "queries"):
+        with shipped_path(kind) as shipped:
+            shutil.copytree(shipped, tmp_path / kind)
+    return tmp_path
+
+
+def _edit(root, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{relative} no longer holds {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _rules_found(outcome) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for finding in json.loads(outcome.stdout)["findings"]:
+        found.setdefault(finding["rule"], set()).add(finding["term"])
+    return found
+
+
+def test_a_working_copys_own_shapes_are_checked_with_its_ontology(working_copy):
+    clean = run_rsf_inprocess("ontology", "check", "--data-root", str(working_copy), "--no-reasoner", "--format", "json")
+    assert clean.code == 0, clean.output
+    _edit(working_copy, _FIRST_SHAPE, "rsf:checks rsf:O-CE1-01 ;", "")  # the shape now checks nothing
+    unshaped = run_rsf_inprocess("ontology", "check", "--data-root", str(working_copy), "--no-reasoner", "--format", "json")
+    assert unshaped.code == 1
+    assert _rules_found(unshaped) == {"qa-obligation-without-shape": {f"{RSF}O-CE1-01"}}
+    # the same ontology with the shipped shapes: O-CE1-01 is shaped there
+    shipped = run_rsf_inprocess("ontology", "check", "--ontology", str(working_copy / "ontology"), "--no-reasoner")
+    assert shipped.code == 0, shipped.output
+
+
+def test_a_shape_that_checks_no_obligation_or_weighs_wrong_is_a_finding(working_copy):
+    _edit(working_copy, _FIRST_SHAPE, "rsf:checks rsf:O-CE1-01 ;", "rsf:checks rsf:CE1 ;")
+    _edit(working_copy, _FIRST_SHAPE, "sh:severity sh:Warning ;\n    sh:message \"The policy gives no public",
+          "sh:severity sh:Info ;\n    sh:message \"The policy gives no public")
+    _edit(working_copy, "shapes/policy/ce02-accountability.ttl", "rsf:checks rsf:O-CE2-01 ;", "rsf:checks rsf:O-CE2-01 , rsf:O-CE2-99 ;")
+    outcome = run_rsf_inprocess("ontology", "check", "--data-root", str(working_copy), "--no-reasoner", "--format", "json")
+    assert outcome.code == 1
+    found = _rules_found(outcome)
+    assert found["qa-shape-checks-nothing"] == {"https://w3id.org/rsf/shapes/O-CE1-01", "https://w3id.org/rsf/shapes/O-CE2-01"}
+    assert found["qa-obligation-without-shape"] == {f"{RSF}O-CE1-01"}
+    messages = {f["message"] for f in json.loads(outcome.stdout)["findings"] if f["rule"] == "qa-shape-checks-nothing"}
+    assert any("rsf:CE1 is not an obligation" in m for m in messages), messages
+    assert "qa-shape-severity" not in found  # O-CE1-01's shape no longer checks an obligation: nothing to weigh it by
+    _edit(working_copy, _FIRST_SHAPE, "rsf:checks rsf:CE1 ;", "rsf:checks rsf:O-CE1-01 ;")
+    weighed = run_rsf_inprocess("ontology", "check", "--data-root", str(working_copy), "--no-reasoner", "--format", "json")
+    [severity] = [f for f in json.loads(weighed.stdout)["findings"] if f["rule"] == "qa-shape-severity"]
+    assert severity["term"] == "https://w3id.org/rsf/shapes/O-CE1-01"
+    assert "sh:Info, but rsf:O-CE1-01" in severity["message"] and "asks for sh:Warning" in severity["message"]
+
+
+def test_a_level_profile_changes_or_silences_a_rule(working_copy, tmp_path):
+    _edit(working_copy, _FIRST_SHAPE, "rsf:checks rsf:O-CE1-01 ;", "")
+    profile = tmp_path / "qa-profile.txt"
+    profile.write_text("# our own levels\ninfo qa-obligation-without-shape   # shapes come later\n", encoding="utf-8")
+    lowered = run_rsf_inprocess("ontology", "check", "--data-root", str(working_copy), "--no-reasoner",
+                                "--profile", str(profile), "--format", "json")
+    assert lowered.code == 0, lowered.output  # info does not fail the check
+    assert [(f["rule"], f["level"]) for f in json.loads(lowered.stdout)["findings"]] == [("qa-obligation-without-shape", "info")]
+    profile.write_text("IGNORE qa-obligation-without-shape\n", encoding="utf-8")
+    ignored = run_rsf_inprocess("ontology", "check", "--data-root", str(working_copy), "--no-reasoner",
+                                "--profile", str(profile), "--format", "json")
+    assert ignored.code == 0 and json.loads(ignored.stdout)["findings"] == []
+    profile.write_text("warning qa-obligation-without-shape\nwarn qa-obligaton-without-shape\n", encoding="utf-8")
+    bad = run_rsf_inprocess("ontology", "check", "--no-reasoner", "--profile", str(profile))
+    assert bad.code == 2 and f"{profile}:2: unknown level 'warn'" in bad.stderr
+    profile.write_text("warning qa-obligaton-without-shape\n", encoding="utf-8")
+    misspelt = run_rsf_inprocess("ontology", "check", "--no-reasoner", "--profile", str(profile))
+    assert misspelt.code == 2 and "did you mean qa-obligation-without-shape?" in misspelt.stderr
+
+
+def test_every_rule_a_profile_can_name_is_listed():
+    listed = run_rsf_inprocess("ontology", "check", "--list-rules").stdout.split()
+    assert {"consistency", "qa-obligation-bearer", "qa-shape-severity", "qa-obligation-without-shape"} <= set(listed)
+    assert listed == sorted(listed)
+
+
+def test_a_data_root_that_is_not_a_working_copy_is_refused(tmp_path):
+    (tmp_path / "ontology").mkdir()
+    outcome = run_rsf_inprocess("ontology", "check", "--data-root", str(tmp_path), "--no-reasoner")
+    assert outcome.code == 2 and "no shapes/ or queries/" in outcome.stderr

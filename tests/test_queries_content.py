@@ -592,3 +592,10 @@ def test_the_article_27_answer_in_the_query_guide_is_what_the_query_gives(datase
     shown = [tuple(line.split(",")) for line in lines]
     result = dataset.query(with_values("policies-failing-provision", {"provision": [RSF["UDHR-Art27-1"], RSF["UDHR-Art27-2"]]}))
     assert shown == [tuple(str(value) for value in row) for row in result]
+
+
+def test_a_continuation_line_holding_a_colon_goes_on_with_its_field():
+    header = queries.parse_header("# title: T\n# description: the shapes, as the ontology says\n"
+                                  "#   rsf:shaclSeverity: must - violation\n# level: error\nSELECT * {}\n")
+    assert header == {"title": "T", "description": "the shapes, as the ontology says rsf:shaclSeverity: must - violation",
+                      "level": "error"}

@@ -43,7 +43,7 @@ def loaded(server, reports):
     files = [str(p) for p in sorted(EXAMPLES.rglob("*.ttl"))]
     result = run_rsf("load", "--endpoint", f"{server}/query", *files)
     assert result.returncode == 0, result.stderr
-    assert f"loaded {2 + 2 * len(files)} named graphs" in result.stdout
+    assert f"loaded {2 + 3 * len(files)} named graphs" in result.stdout  # policy, report, where it came from
     return f"{server}/query"
 
 

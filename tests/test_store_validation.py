@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,9 @@ def test_store_validation_matches_file_validation_and_writes_reports(endpoint):
     from_store = json.loads(result.stdout)
     from_files = json.loads(run_rsf("validate", *FILES, "--format", "json", "--fail-on", "none").stdout)
     assert _keys(from_store["policies"]) == _keys(from_files["policies"])
-    assert all(p["source"].startswith("https://w3id.org/rsf/graph/policy/") for p in from_store["policies"])
+    # each policy is found where `rsf load` read it: the file's path from here, and the line
+    assert {(p["policy"], p["source"], p["line"]) for p in from_store["policies"]} == {
+        (p["policy"], _from_here(p["source"]), p["line"]) for p in from_files["policies"]}
     # the reports are in the store now, and the stored queries see them
     rights = run_rsf("query", "rights-at-stake", "--endpoint", endpoint, "--format", "json")
     assert rights.returncode == 0, rights.stderr
@@ -56,9 +59,13 @@ def test_files_and_endpoint_together_is_a_usage_error(endpoint):
     assert result.returncode == 2 and "not both" in result.stderr
 
 
-def test_sarif_from_a_store_names_each_graph_by_its_full_iri(endpoint):
+def test_sarif_from_a_store_names_each_loaded_file(endpoint):
     result = run_rsf("validate", "--endpoint", endpoint, "--no-write-reports", "--format", "sarif", "--fail-on", "none")
     assert result.returncode == 0, result.stderr
     uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
             for run in json.loads(result.stdout)["runs"] for r in run["results"] for loc in r["locations"]}
-    assert uris and all(uri.startswith("https://w3id.org/rsf/graph/policy/") for uri in uris), uris
+    assert uris and uris <= {_from_here(f) for f in FILES}, uris
+
+
+def _from_here(path: str) -> str:
+    return Path(os.path.relpath(path)).as_posix()

@@ -1,5 +1,6 @@
 """The newcomer's path: build the wheel, install it into a fresh virtual
-environment, and run `rsf ontology check` from a folder with no checkout."""
+environment, and run `rsf ontology check` and `rsf docs` from a folder with no
+checkout."""
 
 from __future__ import annotations
 
@@ -38,3 +39,11 @@ def test_wheel_installs_and_runs_from_any_directory(tmp_path):
     assert "Reasoner (HermiT): consistent" in check.stdout
     assert str(env_dir) in check.stdout, "the shipped ontology inside the installed package is used"
     assert "clean" in check.stdout.splitlines()[-1]
+
+    # the site's templates, style sheet and script are package data of the wheel
+    docs = subprocess.run(
+        [str(env_dir / "bin" / "rsf"), "docs", "-o", "site"], capture_output=True, text=True, cwd=elsewhere, timeout=600,
+    )
+    assert docs.returncode == 0, docs.stdout + docs.stderr
+    assert {"index.html", "search.html", "search-index.js", "site.css", "site.js", "O-CE5-03.html"} <= {
+        p.name for p in (elsewhere / "site").iterdir()}

@@ -21,11 +21,20 @@ from pathlib import Path
 
 import click
 
-from . import __version__, cli_graph, cli_query
-from .cli_options import ontology_option
+from . import __version__, cli_docs, cli_graph, cli_query
+from .cli_options import (
+    answer_size_option,
+    endpoint_option,
+    ontology_option,
+    quiet_option,
+    size_option,
+    store_option,
+    timeout_option,
+)
 from .coverage import coverage as policy_coverage
 from .coverage import render_json as render_coverage_json
 from .coverage import render_table as render_coverage_table
+from .endpoint import EndpointClient
 from .errors import CRASH_EXIT, ReaderGone, RsfError, UsageError
 from .explain import explain as explain_term
 from .explain import render_text as render_explanation
@@ -33,8 +42,8 @@ from .formats import RENDERERS, write_report
 from .formats.text import render as render_text_report
 from .ontology import export_ontology, load_ontology
 from .output import STDOUT, check_output, emit, stdout_is_terminal, write_output
-from .policy_input import DEFAULT_MAX_MB, STDIN, expand_paths
-from .qa import check_ontology
+from .policy_input import STDIN, expand_paths
+from .qa import QAData, check_ontology, qa_rules, read_level_profile
 from .qa import render_text as render_qa
 from .rdfio import FORMAT_BY_SUFFIX
 from .serialize import FORMATS as EXPORT_FORMATS
@@ -91,17 +100,34 @@ def ontology() -> None:
 
 @ontology.command("check")
 @ontology_option
+@click.option("--data-root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="A working copy of the model (a folder holding ontology/, shapes/ and queries/, as the repository "
+              "does): check its ontology with its own shapes and QA queries. Default: the shipped ones.")
+@click.option("--profile", "profile_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A level profile: lines `LEVEL RULE` (error, warning, info or ignore) that change a rule's level, "
+              "as ROBOT's report profiles do.")
+@click.option("--list-rules", is_flag=True, help="List the names of every rule a profile can name, and exit.")
 @click.option("--no-reasoner", is_flag=True, help="Skip HermiT (which needs Java); run the SHACL and SPARQL checks only.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format.")
-def ontology_check(ontology_dir: Path | None, no_reasoner: bool, fmt: str) -> None:
+def ontology_check(ontology_dir: Path | None, data_root: Path | None, profile_file: Path | None, list_rules: bool,
+                   no_reasoner: bool, fmt: str) -> None:
     """Check the ontology: consistency and satisfiability (HermiT), the quality
     rules of shapes/ontology-qa.ttl (SHACL) and the QA queries queries/qa-*.rq
-    (SPARQL).
+    (SPARQL), some of which read the policy shapes too (a checkable obligation
+    no shape checks, a shape whose severity disagrees with its obligation).
 
     Exit 0 when clean, 1 when any rule finds an error or warning, 2 when a
     module cannot be read (the file and line are named).
     """
-    report = check_ontology(ontology_dir, reasoner=not no_reasoner)
+    if data_root is not None and ontology_dir is not None:
+        raise UsageError("give --data-root (a whole working copy) or --ontology (a folder of modules), not both")
+    data = QAData.of_working_copy(data_root) if data_root is not None else QAData()
+    if list_rules:
+        _emit("".join(f"{rule}\n" for rule in qa_rules(data)), None)
+        return
+    levels = read_level_profile(profile_file, qa_rules(data)) if profile_file is not None else None
+    directory = data_root / "ontology" if data_root is not None else ontology_dir
+    report = check_ontology(directory, reasoner=not no_reasoner, data=data, levels=levels)
     if fmt == "json":
         payload = {
             "ontology": str(report.ontology.directory),
@@ -171,15 +197,6 @@ access_option = click.option(
     help="Check as if data were shared under MODEL: open, registered, controlled or secure-environment. "
     "Default: the policy's own rsf:accessModel.",
 )
-size_option = click.option(
-    "--max-size",
-    "max_mb",
-    type=click.FloatRange(min=0, min_open=True),
-    default=DEFAULT_MAX_MB,
-    show_default=True,
-    metavar="MB",
-    help="Refuse input files larger than this many megabytes.",
-)
 jobs_option = click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -220,7 +237,6 @@ sources_option = click.option(
     "(Consent, Data Privacy and Security, Accountability, Data Access Committee Review Standards, Ethics Review "
     "Recognition); framework: only what the Framework's own text asks. Each obligation left out says so in the profile.",
 )
-quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar (it only shows on a terminal anyway).")
 stdin_option = click.option(
     "--stdin-format",
     type=click.Choice(sorted(set(FORMAT_BY_SUFFIX.values()))),
@@ -293,10 +309,12 @@ def _run_with_progress(arguments: list[str], quiet: bool, output: Path | None, *
 )
 @validation_options
 @click.option("--color/--no-color", default=None, help="Colour the text report. Default: only on a terminal.")
-@click.option("--endpoint", metavar="URL",
-              help="Validate the policies in a SPARQL 1.1 store instead of files: every named graph under "
-              "--graph-prefix that holds a policy, batch by batch; each report is written back beside it.")
-@click.option("--store", metavar="URL", help="The store's Graph Store Protocol URL. Default: --endpoint with /query replaced by /store.")
+@endpoint_option("Validate the policies in a SPARQL 1.1 store instead of files: every named graph under "
+                 "--graph-prefix that holds a policy, batch by batch; each report is written back beside it. "
+                 "Findings name the file and line `rsf load` recorded, or else the graph.")
+@store_option("The store's Graph Store Protocol URL. Default: --endpoint with /query replaced by /store.")
+@timeout_option
+@answer_size_option
 @click.option("--graph-prefix", default=POLICY_GRAPHS, show_default=True, help="Which named graphs hold policies.")
 @click.option("--no-write-reports", is_flag=True, help="With --endpoint: do not write the reports back to the store.")
 def validate(
@@ -317,6 +335,8 @@ def validate(
     color: bool | None,
     endpoint: str | None,
     store: str | None,
+    timeout: float,
+    max_answer_mb: float,
     graph_prefix: str,
     no_write_reports: bool,
 ) -> None:
@@ -331,14 +351,16 @@ def validate(
 
     \b
     Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 bad usage
-    or unreadable input. Nothing is fetched from the network.
+    or unreadable input. Nothing is fetched from the network unless you name
+    a store with --endpoint.
     """
     if endpoint:
         if policies:
             raise UsageError("give POLICY files or --endpoint, not both")
         report = validate_store(endpoint, store=store, prefix=graph_prefix, write_reports=not no_write_reports,
                                 batch_graphs=batch_files, jobs=jobs, shacl_engine=shacl_engine, roles=list(roles),
-                                access_model=access_model, source_layer=source_layer)
+                                access_model=access_model, source_layer=source_layer,
+                                client=EndpointClient(timeout, max_answer_mb))
     elif not policies:
         raise UsageError("give at least one POLICY (a file, a folder or - for standard input), or --endpoint URL")
     else:
@@ -394,6 +416,7 @@ def coverage(
 
 cli_query.register(cli)
 cli_graph.register(cli)
+cli_docs.register(cli)
 
 
 #: signals that stop rsf (Ctrl-C, kill, a closed terminal), each with the handler Python gives it unless the

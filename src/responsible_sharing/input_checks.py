@@ -4,8 +4,9 @@ The SHACL shapes check what a policy states; this module checks that what it
 states can be read at all, for every statement in the input (whatever node it
 is on, and whichever obligations the profile keeps):
 
-* an ``rsf:issuerRole`` or ``rsf:accessModel`` value that is not a role or
-  access model of the ontology would silently change the profile, so it is an
+* an ``rsf:issuerRole``, ``rsf:accessModel`` or ``rsf:delegatedObligation``
+  value that is not a role, access model, obligation, core element or group of
+  obligations of the ontology would silently change the profile, so it is an
   :class:`~responsible_sharing.errors.InputError` (exit 2) naming the file,
   the value and the nearest known terms (:func:`check_profile_terms`);
 * a literal whose text is not in the lexical space of its datatype
@@ -36,7 +37,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import SKOS, XSD
 from rdflib.term import Node
 
@@ -243,46 +245,68 @@ def _named(ontology: Graph, iri: str) -> str:
 # Checks
 # ---------------------------------------------------------------------------
 
-#: property -> (class its values must be individuals of, what they are called)
+#: property -> what its values are called; the classes they must be individuals of are the property's
+#: rdfs:range in the ontology (a class or an owl:unionOf of classes)
 PROFILE_TERMS = {
-    RSF.issuerRole: (RSF.ActorRole, "actor role"),
-    RSF.accessModel: (RSF.AccessModel, "access model"),
+    RSF.issuerRole: "an actor role",
+    RSF.accessModel: "an access model",
+    RSF.delegatedObligation: "an obligation, a core element or a group of obligations",
 }
 
 
-def check_profile_terms(ontology: Graph, data, locate) -> None:  # type: ignore[no-untyped-def]
-    """Refuse an ``rsf:issuerRole`` or ``rsf:accessModel`` value that is not a term of its class.
+def range_classes(ontology: Graph, prop: URIRef) -> list[URIRef]:
+    """The classes of ``prop``'s ``rdfs:range``, a union's members one by one."""
+    classes: list[URIRef] = []
+    for range_ in ontology.objects(prop, RDFS.range):
+        members = ontology.value(range_, OWL.unionOf)
+        classes.extend(Collection(ontology, members) if members is not None else [range_])  # type: ignore[arg-type]
+    return sorted(c for c in classes if isinstance(c, URIRef))
 
-    Checked on every node (a policy, an access tier …). ``locate(node)``
+
+def check_profile_terms(ontology: Graph, data, locate) -> None:  # type: ignore[no-untyped-def]
+    """Refuse a value of a property that decides what is checked (``rsf:issuerRole``,
+    ``rsf:accessModel``, ``rsf:delegatedObligation``) that is not a term of its range.
+
+    Such a value would silently change which obligations are asked. Checked on
+    every node (a policy, an access tier, a delegation …). ``locate(node)``
     names the file the node is read from. Raises :class:`InputError` listing
     every such value, with the nearest known terms.
     """
     errors: list[str] = []
-    for prop, (cls, what) in PROFILE_TERMS.items():
-        known = sorted(str(s) for s in ontology.subjects(RDF.type, cls))
+    for prop, what in PROFILE_TERMS.items():
+        classes = range_classes(ontology, prop)
+        known = sorted({str(s) for cls in classes for s in ontology.subjects(RDF.type, cls)})
         names: dict[str, str] = {}
         for iri in known:
-            names.setdefault(iri[len(str(RSF)):].lower(), iri)
+            names.setdefault(_local(iri).lower(), iri)
             for p in (RDFS.label, SKOS.notation):
                 for v in ontology.objects(URIRef(iri), p):
                     names.setdefault(str(v).lower(), iri)
+        # a class of ours is explained with its members; another vocabulary's class by its rsf members
+        explained = sorted({_local(str(cls)) if str(cls).startswith(str(RSF)) else _local(str(member))
+                            for cls in classes for member in ontology.subjects(RDF.type, cls)})
+        explain = ", ".join(f"`rsf explain {name}`" for name in explained)
         for quad in data.store.quads_for_pattern(None, ox.NamedNode(str(prop)), None, ox.DefaultGraph()):
             value = quad.object
             if isinstance(value, ox.NamedNode) and value.value in known:
                 continue
             written = value.value
-            local = written.rsplit("/", 1)[-1].rsplit("#", 1)[-1] if isinstance(value, ox.NamedNode) else written
+            local = _local(written) if isinstance(value, ox.NamedNode) else written
             shown = _short(written) if isinstance(value, ox.NamedNode) else f'the text "{written}"'
             close = nearest(local, names)
             hint = ("did you mean " + " or ".join(_named(ontology, c) for c in close) + "? See") if close else "see"
             literal = " (a value must be the term's IRI, not text)" if not isinstance(value, ox.NamedNode) else ""
             subject = from_ox(quad.subject)
             on = f" on {_short(str(subject))}" if isinstance(subject, URIRef) else ""
-            errors.append(f"{locate(subject)}: {_short(str(prop))} {shown}{on} is not an {what} of the "
-                          f"responsible-sharing ontology{literal}; {hint} `rsf explain {cls[len(str(RSF)):]}` "
-                          "for the choices")
+            errors.append(f"{locate(subject)}: {_short(str(prop))} {shown}{on} is not {what} of the "
+                          f"responsible-sharing ontology{literal}; {hint} {explain} for the choices")
     if errors:
         raise InputError("\n".join(sorted(set(errors))))
+
+
+def _local(iri: str) -> str:
+    """The last segment of an IRI (after its final / or #)."""
+    return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def find_problems(ontology: Graph, store: ox.Store) -> list[Problem]:

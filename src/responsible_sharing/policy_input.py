@@ -177,14 +177,20 @@ class GraphChunk:
     graphs: int
 
 
-def stream_graphs(path: str, graphs_per_chunk: int) -> Iterator[GraphChunk]:
+#: statements one named graph may hold per megabyte of the size limit when a file is read graph by graph
+#: (an N-Quads statement of a policy takes about 100 bytes)
+STATEMENTS_PER_MB = 10_000
+
+
+def stream_graphs(path: str, graphs_per_chunk: int, max_mb: float = DEFAULT_MAX_MB) -> Iterator[GraphChunk]:
     """Read a big N-Quads or TriG file as a stream, ``graphs_per_chunk`` named graphs at a time.
 
-    Memory is bounded by a chunk, not by the file, so the size limit does
-    not apply. Each named graph must hold whole policies and its quads must
-    be written together (as a store dump writes them); a graph that comes
-    back after another is refused. A blank node used in two graphs that end
-    up in different chunks becomes two blank nodes.
+    Memory is bounded by a chunk, not by the file, so the size limit applies
+    to each named graph instead, counted in statements
+    (:data:`STATEMENTS_PER_MB`). Each named graph must hold whole policies and
+    its quads must be written together (as a store dump writes them); a graph
+    that comes back after another is refused. A blank node used in two graphs
+    that end up in different chunks becomes two blank nodes.
     """
     fmt = guess_format(Path(path))
     if fmt not in QUAD_FORMATS:
@@ -192,12 +198,14 @@ def stream_graphs(path: str, graphs_per_chunk: int) -> Iterator[GraphChunk]:
     finished: set[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = set()
     current: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None
     quads: list[ox.Quad] = []
-    graphs = 0
+    graphs, in_graph, most = 0, 0, int(max_mb * STATEMENTS_PER_MB)
     # no renaming here: pyoxigraph would keep a map of every blank node in the file (chunks are renamed when read)
     parser = ox.parse(path=path, format=_OX_FORMATS[fmt], base_iri=Path(path).resolve().as_uri())
     try:
         for quad in parser:
             name = quad.graph_name
+            if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
+                raise InputSyntaxError(path, f"graph {name}: {TRIPLE_TERM_REFUSAL}")
             if name != current:
                 if current is not None:
                     finished.add(current)
@@ -209,7 +217,12 @@ def stream_graphs(path: str, graphs_per_chunk: int) -> Iterator[GraphChunk]:
                 if graphs >= graphs_per_chunk:
                     yield GraphChunk(path, ox.serialize(quads, format=ox.RdfFormat.N_QUADS), graphs)
                     quads, graphs = [], 0
-                current = name
+                current, in_graph = name, 0
+            in_graph += 1
+            if in_graph > most:
+                raise InputError(f"{path}: graph {name} holds more than {most} statements, more than --max-size "
+                                 f"{max_mb:g} MB allows one graph ({STATEMENTS_PER_MB} statements a megabyte) when "
+                                 "the file is read graph by graph; raise --max-size if the graph is meant to be this big")
             quads.append(quad)
     except SyntaxError as err:
         raise InputSyntaxError(path, f"{fmt} syntax error: {_ox_reason(err)}", err.lineno) from None
@@ -362,16 +375,33 @@ def parse_quads(text: bytes | str, name: str, fmt: str) -> tuple[list[ox.Quad], 
     if fmt in _OX_FORMATS:
         try:
             parser = ox.parse(input=text, format=_OX_FORMATS[fmt], base_iri=base, rename_blank_nodes=True)
-            return list(parser), dict(parser.prefixes)
+            quads = list(parser)
         except SyntaxError as err:
             with quiet_literal_warnings():
                 parse_bytes_into(Graph(), text, name, fmt)
             raise InputSyntaxError(name, f"{fmt} syntax error: {_ox_reason(err)}", err.lineno) from None
+        if any(isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple) for q in quads):
+            raise InputSyntaxError(name, TRIPLE_TERM_REFUSAL, _first_line_with(text, ("<<", "{|")))
+        return quads, dict(parser.prefixes)
     graph = Graph()
     with quiet_literal_warnings():
         parse_bytes_into(graph, text, name, fmt)
     quads = [_quad(triple, name) for triple in graph]
     return quads, {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
+
+
+#: why a file using RDF 1.2 triple terms is refused, and what to write instead
+TRIPLE_TERM_REFUSAL = (
+    "the file uses an RDF 1.2 triple term (<<( ... )>>, a << ... >> reifier or a {| ... |} annotation); "
+    "rsf reads RDF 1.1, which SHACL validates, so state the fact as ordinary triples "
+    "(a statement about a statement can be a node of its own, e.g. a prov:Entity)")
+
+
+def _first_line_with(text: bytes | str, tokens: tuple[str, ...]) -> int | None:
+    """The line where one of ``tokens`` first appears in ``text``, if one does."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    found = [at for at in (raw.find(token.encode("utf-8")) for token in tokens) if at >= 0]
+    return raw.count(b"\n", 0, min(found)) + 1 if found else None
 
 
 def _quad(triple: tuple[Node, Node, Node], name: str) -> ox.Quad:

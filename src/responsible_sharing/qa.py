@@ -7,13 +7,22 @@ Three independent checks, each defined in data rather than code:
 2. the SHACL rules of ``shapes/ontology-qa.ttl``, run over the ontology itself;
 3. the stored queries ``queries/qa-*.rq``: each row a query returns is a
    finding at the query's ``level``. A query runs over the ontology, plus what
-   its header's ``data`` line names besides: ``shapes`` (every shipped
+   its header's ``data`` line names besides: ``shapes`` (every
    ``shapes/**/*.ttl``), ``external`` (the offline extracts in the ontology
    folder's ``external/``).
+
+The shapes and queries are the shipped ones, or a working copy's
+(:class:`QAData`), so that a shape or rule being written is checked with the
+ontology it belongs to. A level profile (:func:`read_level_profile`, the idea
+of ROBOT's ``report --profile``) lets an ontologist change a rule's level or
+ignore it.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,12 +36,49 @@ from .namespaces import RSFSH
 from .ontology import LoadedOntology, load_ontology, term_name
 from .reasoner import ReasonerResult, run_hermit
 from .rdfio import parse_into
-from .resources import data_dir, shipped_path
+from .errors import InputError
+from .resources import data_dir, shipped_path, working_copy
 
 QA_SHAPES_FILE = "ontology-qa.ttl"
 _LEVEL_BY_SEVERITY = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "info"}
 #: levels at which `rsf ontology check` reports the ontology as not clean
 FAILING_LEVELS = ("error", "warning")
+#: the levels a profile may give a rule; "ignore" drops its findings
+PROFILE_LEVELS = ("error", "warning", "info", "ignore")
+#: rules that are not QA shapes or queries
+_BUILT_IN_RULES = ("catalog", "consistency", "satisfiability")
+
+
+@dataclass(frozen=True)
+class QAData:
+    """The shapes and QA queries a check reads: a working copy's folders, or the shipped ones (``None``)."""
+
+    shapes: Path | None = None
+    queries: Path | None = None
+
+    @classmethod
+    def of_working_copy(cls, root: Path) -> QAData:
+        folders = working_copy(root)
+        return cls(shapes=folders["shapes"], queries=folders["queries"])
+
+    def qa_shapes(self) -> Graph:
+        if self.shapes is None:
+            return Graph().parse(data=(data_dir("shapes") / QA_SHAPES_FILE).read_bytes(), format="turtle")
+        return parse_into(Graph(), self.shapes / QA_SHAPES_FILE)
+
+    def policy_shape_files(self) -> list[Path]:
+        """Every shapes file but the QA shapes (which check the ontology, not policies)."""
+        with nullcontext(self.shapes) if self.shapes is not None else shipped_path("shapes") as folder:
+            return sorted(p for p in folder.rglob("*.ttl") if p.name != QA_SHAPES_FILE)
+
+    def qa_queries(self) -> list[queries.StoredQuery]:
+        if self.queries is None:
+            return [queries.stored_query(name) for name in queries.stored_query_names(prefix="qa-")]
+        found = []
+        for path in sorted(self.queries.glob("qa-*.rq")):
+            text = path.read_text(encoding="utf-8")
+            found.append(queries.StoredQuery(name=path.stem, text=text, header=queries.parse_header(text)))
+        return found
 
 
 @dataclass(frozen=True, order=True)
@@ -61,17 +107,59 @@ class QAReport:
         return not any(finding.level in FAILING_LEVELS for finding in self.findings)
 
 
-def check_ontology(directory: Path | None = None, *, reasoner: bool = True) -> QAReport:
-    """Run every ontology check; ``directory`` defaults to the shipped ontology."""
+def check_ontology(directory: Path | None = None, *, reasoner: bool = True, data: QAData | None = None,
+                   levels: dict[str, str] | None = None) -> QAReport:
+    """Run every ontology check; ``directory`` defaults to the shipped ontology, ``data`` to the shipped
+    shapes and QA queries. ``levels`` (rule -> level, see :func:`read_level_profile`) overrides rules' levels."""
+    data = data or QAData()
     loaded = load_ontology(directory)
     report = QAReport(ontology=loaded, reasoner=run_hermit(loaded.graph) if reasoner else None)
     report.findings.extend(_import_findings(loaded))
     if report.reasoner is not None:
         report.findings.extend(_reasoner_findings(loaded, report.reasoner))
-    report.findings.extend(_shacl_findings(loaded))
-    report.findings.extend(_query_findings(loaded))
+    report.findings.extend(_shacl_findings(loaded, data.qa_shapes()))
+    report.findings.extend(_query_findings(loaded, data))
+    if levels:
+        report.findings = [dataclasses.replace(f, level=levels.get(f.rule, f.level)) for f in report.findings]
+        report.findings = [f for f in report.findings if f.level != "ignore"]
     report.findings.sort()
     return report
+
+
+def qa_rules(data: QAData | None = None) -> list[str]:
+    """The names of every QA rule: the built-in checks, the QA shapes' rules and the QA queries."""
+    data = data or QAData()
+    shapes = data.qa_shapes()
+    named = {str(s).removeprefix(str(RSFSH)) for kind in (SH.NodeShape, SH.PropertyShape)
+             for s in shapes.subjects(RDF.type, kind) if isinstance(s, URIRef)}
+    return sorted(set(_BUILT_IN_RULES) | named | {q.name for q in data.qa_queries()})
+
+
+def read_level_profile(path: Path, rules: list[str]) -> dict[str, str]:
+    """A level profile: one ``LEVEL RULE`` pair a line (``#`` starts a comment), as ROBOT's report profiles.
+
+    Raises :class:`InputError` naming the file and line of an unknown level or rule.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: cannot read the level profile ({getattr(err, 'strerror', None) or err})") from None
+    levels: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        words = line.split("#", 1)[0].split()
+        if not words:
+            continue
+        if len(words) != 2:
+            raise InputError(f"{path}:{number}: expected a level and a rule name, e.g. `warning qa-term-definition`")
+        level, rule = words[0].lower(), words[1]
+        if level not in PROFILE_LEVELS:
+            raise InputError(f"{path}:{number}: unknown level {words[0]!r}; use one of {', '.join(PROFILE_LEVELS)}")
+        if rule not in rules:
+            close = difflib.get_close_matches(rule, rules, n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise InputError(f"{path}:{number}: no QA rule named {rule!r}; {hint}`rsf ontology check --list-rules` lists them")
+        levels[rule] = level
+    return levels
 
 
 def _finding(loaded: LoadedOntology, term: Node, **fields: str) -> QAFinding:
@@ -139,10 +227,7 @@ def _rule_shape(shapes: Graph, shape: Node) -> Node:
     return parent if parent is not None else shape
 
 
-def _shacl_findings(loaded: LoadedOntology) -> list[QAFinding]:
-    shapes = Graph().parse(
-        data=(data_dir("shapes") / QA_SHAPES_FILE).read_bytes(), format="turtle"
-    )
+def _shacl_findings(loaded: LoadedOntology, shapes: Graph) -> list[QAFinding]:
     _, results, _ = shacl_validate(loaded.graph, shacl_graph=shapes, inference="none")
     findings = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
@@ -175,8 +260,8 @@ def _shorten(graph: Graph, message: str) -> str:
 QUERY_DATA = ("ontology", "shapes", "external")
 
 
-def query_data(loaded: LoadedOntology, needs: str) -> Graph:
-    """The data a QA query runs on: the ontology, plus the shapes and/or extracts ``needs`` names."""
+def query_data(loaded: LoadedOntology, needs: str, data: QAData | None = None) -> Graph:
+    """The data a QA query runs on: the ontology, plus the policy shapes and/or extracts ``needs`` names."""
     words = set(needs.replace(",", " ").split())
     unknown = words - set(QUERY_DATA)
     if unknown:
@@ -187,31 +272,29 @@ def query_data(loaded: LoadedOntology, needs: str) -> Graph:
     for triple in loaded.graph:
         graph.add(triple)
     if "shapes" in words:
-        with shipped_path("shapes") as shapes:
-            for path in sorted(shapes.rglob("*.ttl")):
-                parse_into(graph, path)
+        for path in (data or QAData()).policy_shape_files():
+            parse_into(graph, path)
     if "external" in words:
         for path in sorted((loaded.directory / "external").glob("*.ttl")):
             parse_into(graph, path)
     return graph
 
 
-def _query_findings(loaded: LoadedOntology) -> list[QAFinding]:
+def _query_findings(loaded: LoadedOntology, data: QAData) -> list[QAFinding]:
     findings = []
-    data: dict[str, Graph] = {}
-    for name in queries.stored_query_names(prefix="qa-"):
-        query = queries.stored_query(name)
+    graphs: dict[str, Graph] = {}
+    for query in data.qa_queries():
         needs = query.header.get("data", "")
-        if needs not in data:
-            data[needs] = query_data(loaded, needs)
-        for row in queries.run(data[needs], name):
+        if needs not in graphs:
+            graphs[needs] = query_data(loaded, needs, data)
+        for row in graphs[needs].query(query.text):
             value = row.value
             findings.append(
                 _finding(
                     loaded,
                     row.entity,
                     level=query.level or "error",
-                    rule=name,
+                    rule=query.name,
                     rule_label=query.title,
                     check="sparql",
                     message=_shorten(loaded.graph, str(value) if isinstance(value, Literal) else f"{row.property} {value}"),

@@ -19,8 +19,10 @@ from rdflib.term import Node
 from .errors import ResourceError
 from .resources import data_dir
 
-_FIELD = re.compile(r"^#\s*([a-z]+):\s*(.*)$")
+_FIELD = re.compile(r"^#\s?([a-z]+):\s*(.*)$")
 _CONTINUATION = re.compile(r"^#\s{2,}(\S.*)$")
+#: a stored query's name: never a path that would lead out of ``queries/``
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,11 @@ def parse_header(text: str) -> dict[str, str]:
     for line in text.splitlines():
         if not line.startswith("#"):
             break
-        if match := _FIELD.match(line):
+        if current and (match := _CONTINUATION.match(line)):  # first: "#   text: more" goes on, it is no field
+            header[current] = f"{header[current]} {match.group(1).strip()}".strip()
+        elif match := _FIELD.match(line):
             current = match.group(1)
             header[current] = match.group(2).strip()
-        elif current and (match := _CONTINUATION.match(line)):
-            header[current] = f"{header[current]} {match.group(1).strip()}".strip()
     return header
 
 
@@ -56,7 +58,7 @@ def parse_header(text: str) -> dict[str, str]:
 def stored_query(name: str) -> StoredQuery:
     """The stored query ``queries/<name>.rq``."""
     resource = data_dir("queries") / f"{name}.rq"
-    if not resource.is_file():
+    if not _NAME.fullmatch(name) or not resource.is_file():
         raise ResourceError(f"no stored query named {name!r}; `rsf query --list` shows them")
     text = resource.read_text(encoding="utf-8")
     return StoredQuery(name=name, text=text, header=parse_header(text))

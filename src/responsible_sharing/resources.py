@@ -38,3 +38,16 @@ def shipped_path(kind: str) -> Iterator[Path]:
     """A real filesystem path to a shipped folder, for libraries that need one."""
     with resources.as_file(data_dir(kind)) as path:
         yield Path(path)
+
+
+def working_copy(root: Path) -> dict[str, Path]:
+    """The ontology, shapes and queries folders of a working copy laid out as the repository is.
+
+    Raises :class:`ResourceError` naming every folder that is missing.
+    """
+    folders = {kind: root / kind for kind in _KINDS}
+    missing = [f"{kind}/" for kind, folder in folders.items() if not folder.is_dir()]
+    if missing:
+        raise ResourceError(f"{root}: not a working copy of the model: it has no {' or '.join(missing)} "
+                            "(a data root holds ontology/, shapes/ and queries/, as the repository does)")
+    return folders

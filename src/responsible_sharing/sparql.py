@@ -15,31 +15,24 @@ and column, and a query that calls ``SERVICE`` is refused unless allowed.
 
 from __future__ import annotations
 
-import json
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import pyoxigraph as ox
 from pyparsing import ParseException
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import BNode, Graph, Variable
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
+from .endpoint import Answer, EndpointClient, EndpointError
 from .errors import RsfError
 from .oxterms import from_ox
-
-DEFAULT_TIMEOUT = 60.0
 
 
 class QueryError(RsfError):
     """A query that cannot run: bad syntax, unknown parameter, refused SERVICE."""
-
-
-class EndpointError(RsfError):
-    """A SPARQL endpoint that cannot be reached or answers with an error."""
 
 
 @dataclass
@@ -205,75 +198,85 @@ class OxigraphEngine:
 
 
 class EndpointEngine:
-    """A SPARQL 1.1 endpoint over HTTP (POST, application/sparql-query)."""
+    """A SPARQL 1.1 endpoint over HTTP (POST, application/sparql-query).
+
+    Answers are read by pyoxigraph's strict parsers, so an answer that is not
+    SPARQL JSON results or N-Triples (a login page, a truncated body, a
+    binding without a type, a bad language tag) is an :class:`EndpointError`
+    naming the URL and what was wrong, never a crash.
+    """
 
     name = "endpoint"
 
-    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, url: str, client: EndpointClient | None = None) -> None:
         self.url = url
-        self.timeout = timeout
-
-    def _post(self, body: bytes, content_type: str, accept: str, url: str | None = None) -> bytes:
-        target = url or self.url
-        request = urllib.request.Request(
-            target, data=body, method="POST", headers={"Content-Type": content_type, "Accept": accept}
-        )
-        return send_request(request, target, self.timeout)
+        self.client = client or EndpointClient()
 
     def query(self, text: str, bindings: dict[str, Node]) -> QueryResult:
         form = check_query(text, allow_service=True)
         body = bind_inline(text, bindings).encode("utf-8")
         if form in ("CONSTRUCT", "DESCRIBE"):
-            data = self._post(body, "application/sparql-query", "application/n-triples")
-            graph = Graph()
-            graph.parse(data=data, format="nt")
-            return QueryResult("CONSTRUCT", graph=graph)
-        data = self._post(body, "application/sparql-query", "application/sparql-results+json")
+            answer = self.client.send("POST", self.url, body, Content_Type="application/sparql-query",
+                                      Accept="application/n-triples")
+            return QueryResult("CONSTRUCT", graph=self._graph(answer))
+        answer = self.client.send("POST", self.url, body, Content_Type="application/sparql-query",
+                                  Accept="application/sparql-results+json")
+        return self._results(answer)
+
+    def _results(self, answer: Answer) -> QueryResult:
+        _require_utf8(answer, self.url)
         try:
-            payload = json.loads(data)
-        except json.JSONDecodeError as err:
-            raise EndpointError(f"{self.url}: the answer is not SPARQL JSON results ({err.msg})") from None
-        if "boolean" in payload:
-            return QueryResult("ASK", boolean=bool(payload["boolean"]))
-        names = payload["head"]["vars"]
-        rows = [tuple(_json_term(b.get(n)) for n in names) for b in payload["results"]["bindings"]]
+            parsed = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
+            if isinstance(parsed, ox.QueryBoolean):
+                return QueryResult("ASK", boolean=bool(parsed))
+            names = [v.value for v in parsed.variables]
+            rows = [tuple(self._term(solution[name]) for name in names) for solution in parsed]
+        except SyntaxError as err:
+            raise EndpointError(f"{self.url}: the answer is not SPARQL JSON results ({_reason(err)}; "
+                                f"{answer.described()}); check that the URL is the server's SPARQL query endpoint") from None
         return QueryResult("SELECT", names, rows)
 
+    def _graph(self, answer: Answer) -> Graph:
+        _require_utf8(answer, self.url)
+        graph = Graph()
+        try:
+            for triple in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES):
+                graph.add(tuple(self._term(t) for t in (triple.subject, triple.predicate, triple.object)))  # type: ignore[arg-type]
+        except SyntaxError as err:
+            raise EndpointError(f"{self.url}: the answer is not N-Triples ({_reason(err)}; {answer.described()}); "
+                                "check that the server answers CONSTRUCT queries in application/n-triples") from None
+        return graph
 
-def send_request(request: urllib.request.Request, url: str, timeout: float) -> bytes:
+    def _term(self, term: object) -> Node | None:
+        if isinstance(term, ox.Triple):
+            raise EndpointError(f"{self.url}: the answer holds a triple term ({term}), which rsf does not read yet")
+        return from_ox(term)  # type: ignore[arg-type]
+
+
+def _require_utf8(answer: Answer, url: str) -> None:
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - the user asked for this URL
-            return response.read()
-    except urllib.error.HTTPError as err:
-        detail = err.read().decode("utf-8", errors="replace").strip()[:500]
-        raise EndpointError(f"{url}: HTTP {err.code} {err.reason}" + (f": {detail}" if detail else "")) from None
-    except urllib.error.URLError as err:
-        raise EndpointError(f"{url}: cannot reach the endpoint ({err.reason}); is the server running?") from None
-    except TimeoutError:
-        raise EndpointError(f"{url}: no answer within {timeout:g} s; raise --timeout or check the server") from None
+        answer.body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise EndpointError(f"{url}: the answer is not UTF-8 (byte 0x{answer.body[err.start]:02x} at byte offset "
+                            f"{err.start}; {answer.described()}); SPARQL answers must be UTF-8: check the server's "
+                            "configuration") from None
 
 
-def _json_term(value: dict | None) -> Node | None:
-    if value is None:
-        return None
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if "xml:lang" in value:
-        return Literal(value["value"], lang=value["xml:lang"])
-    datatype = value.get("datatype")
-    if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
-        return Literal(value["value"], datatype=URIRef(datatype))
-    return Literal(value["value"])
+def _reason(err: SyntaxError) -> str:
+    line = f"line {err.lineno}: " if err.lineno else ""
+    return line + (err.msg or str(err)).rstrip(".")
 
 
-def put_graph(store_url: str, graph_iri: str, turtle: bytes, timeout: float = DEFAULT_TIMEOUT) -> None:
+def put_graph(client: EndpointClient, store_url: str, graph_iri: str, turtle: bytes) -> None:
     """Replace one named graph through the SPARQL 1.1 Graph Store Protocol (HTTP PUT)."""
     target = f"{store_url}?{urllib.parse.urlencode({'graph': graph_iri})}"
-    request = urllib.request.Request(target, data=turtle, method="PUT", headers={"Content-Type": "text/turtle"})
-    send_request(request, store_url, timeout)
+    client.send("PUT", target, turtle, Content_Type="text/turtle")
+
+
+def get_graph(client: EndpointClient, store_url: str, graph_iri: str) -> bytes:
+    """One named graph as N-Triples, through the Graph Store Protocol (HTTP GET)."""
+    target = f"{store_url}?{urllib.parse.urlencode({'graph': graph_iri})}"
+    return client.send("GET", target, Accept="application/n-triples").body
 
 
 __all__ = [
@@ -287,7 +290,7 @@ __all__ = [
     "Variable",
     "bind_inline",
     "check_query",
+    "get_graph",
     "put_graph",
-    "send_request",
     "values_block",
 ]

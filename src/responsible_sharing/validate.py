@@ -41,7 +41,7 @@ from .input_checks import CHECKS, InputFinding, Problem, check_profile_terms, dr
 from .input_guards import literals_as_written
 from .namespaces import RSF
 from .ontology import load_ontology
-from .policy_input import STDIN, quiet_literal_warnings, GraphChunk, PolicyInput, PolicyOrigin, expand_paths, read_policies, require_policies, stream_graphs
+from .policy_input import DEFAULT_MAX_MB, STDIN, quiet_literal_warnings, GraphChunk, PolicyInput, PolicyOrigin, expand_paths, read_policies, require_policies, stream_graphs
 from .profile import Profile, build_profile, resolve_choice
 from .rdfio import parse_into
 from .resources import shipped_path
@@ -243,7 +243,7 @@ def validate(
     options: dict[str, object] = {"stdin_format": stdin_format, "require_policy": False}
     if max_mb is not None:
         options["max_mb"] = max_mb
-    batches = _batches(arguments, batch_files, per_graph)
+    batches = _batches(arguments, batch_files, per_graph, max_mb)
     first = list(islice(batches, 2))  # one batch is validated here: starting workers would cost more
     work = ((batch, options, roles, access_model, shacl_engine, source_layer) for batch in chain(first, batches))
     parts: list[tuple[list[PolicyReport], list[str], list[str]]] = []
@@ -274,7 +274,7 @@ def validate(
 Batch = list[str | GraphChunk]
 
 
-def _batches(arguments: list[str], batch_files: int, per_graph: bool) -> Iterator[Batch]:
+def _batches(arguments: list[str], batch_files: int, per_graph: bool, max_mb: float | None) -> Iterator[Batch]:
     """Files in batches of ``batch_files``; with ``per_graph``, each chunk of a quad file is a batch of its own."""
     sources = expand_paths(arguments)
     streamed = {s for s in sources if per_graph and s != STDIN and Path(s).suffix.lower() in STREAMED_SUFFIXES}
@@ -284,7 +284,7 @@ def _batches(arguments: list[str], batch_files: int, per_graph: bool) -> Iterato
     for start in range(0, len(files), batch_files):
         yield list(files[start : start + batch_files])
     for path in sorted(streamed):
-        for chunk in stream_graphs(path, batch_files):
+        for chunk in stream_graphs(path, batch_files, DEFAULT_MAX_MB if max_mb is None else max_mb):
             yield [chunk]
 
 
