@@ -50,8 +50,9 @@ from .trace import natural_key
 EXTRACTS_DIR = "external"
 #: types that say nothing about what a term is when it has another
 _GENERIC_TYPES = frozenset({str(OWL.NamedIndividual), str(RDFS.Class), str(SKOS.Concept), str(OWL.Thing)})
-#: how many names a miss suggests, and the fewest choices a kind must have before they are no longer all listed
+#: how many terms a miss suggests
 _SUGGESTIONS = 3
+#: a miss of an option that takes one kind of term lists every term of the kind when it has no more than this
 _MAX_LISTED_CHOICES = 20
 
 
