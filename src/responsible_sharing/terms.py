@@ -101,6 +101,15 @@ class SearchHit:
     rank: int
 
 
+def nearest(needle: str, names: dict[str, str], n: int = _SUGGESTIONS) -> list[str]:
+    """The IRIs of the names (lower-cased local names, labels, notations → IRI) closest to ``needle``, best first."""
+    found: list[str] = []
+    for name in difflib.get_close_matches(needle.lower(), sorted(names), n=12, cutoff=0.6):
+        if names[name] not in found:
+            found.append(names[name])
+    return found[:n]
+
+
 def own_local_name(iri: str) -> str:
     """The local name of an IRI of our own namespace (``RightToPrivacy``), else ""."""
     return iri.removeprefix(str(RSF)) if iri.startswith(str(RSF)) else ""
@@ -187,18 +196,13 @@ class TermIndex:
             return f"{guess}choose one of: " + ", ".join(e.name for e in pool)
         return f"{guess}`rsf search WORDS` finds terms by the words of their labels and definitions"
 
-    @staticmethod
-    def nearest(needle: str, pool: Sequence[TermEntry], n: int = _SUGGESTIONS) -> list[TermEntry]:
+    def nearest(self, needle: str, pool: Sequence[TermEntry]) -> list[TermEntry]:
         """The terms of ``pool`` whose names are closest to ``needle``, best first."""
-        names: dict[str, TermEntry] = {}
+        names: dict[str, str] = {}
         for entry in pool:
             for name in entry.names:
-                names.setdefault(name.casefold(), entry)
-        found: list[TermEntry] = []
-        for name in difflib.get_close_matches(needle.strip().casefold(), sorted(names), n=4 * n, cutoff=0.6):
-            if names[name] not in found:
-                found.append(names[name])
-        return found[:n]
+                names.setdefault(name.lower(), entry.iri)
+        return [self.by_iri[iri] for iri in nearest(needle.strip(), names, _SUGGESTIONS)]
 
     # -- searching ----------------------------------------------------------------
 
@@ -322,4 +326,4 @@ def resolve_term(ontology: Graph, needle: str, kinds: Collection[Node] = ()) -> 
     return term_index(ontology, extracts=not kinds).resolve(needle, {str(k) for k in kinds})
 
 
-__all__ = ["SearchHit", "TermEntry", "TermIndex", "own_local_name", "resolve_term", "term_index", "vocabulary_extracts"]
+__all__ = ["SearchHit", "TermEntry", "TermIndex", "nearest", "own_local_name", "resolve_term", "term_index", "vocabulary_extracts"]
