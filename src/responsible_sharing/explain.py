@@ -38,6 +38,7 @@ SPINE_CLASSES = frozenset(f"{RSF}{name}" for name in (
     "HumanRight", "LegalInstrument", "LegalProvision", "GovernanceFramework", "GA4GHPolicy", "SourceClause", "Aim",
     "PurposeGoal", "Principle", "CoreElement", "ActorRole", "Obligation", "Modality"))
 
+
 def _label(graph: Graph, node: object) -> str:
     """The English label of a term, from the ontology (not from code)."""
     if node is None:
