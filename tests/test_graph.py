@@ -21,7 +21,7 @@ from rdflib import OWL, RDF, Literal, URIRef
 from responsible_sharing import queries
 from responsible_sharing.cli_graph import register
 from responsible_sharing.errors import RsfError, UnknownTermError
-from responsible_sharing.explain import resolve_term
+from responsible_sharing.terms import resolve_term
 from responsible_sharing.graph import (
     FORMATS,
     DrawingUnavailableError,
@@ -112,7 +112,7 @@ def test_shapes_and_findings_join_the_graph(with_findings):
 def test_terms_resolve_like_rsf_explain(spine, graph):
     for needle in ("CE5", "p1", "Transparency", "right to privacy", "O-CE5-03", "R05",
                    "https://w3id.org/rsf/RightToPrivacy", "UDHR 27(1)"):
-        assert resolve(spine, needle) == str(resolve_term(graph, needle)[0]), needle
+        assert resolve(spine, needle) == resolve_term(graph, needle).iri, needle
     assert resolve(spine, "rsf:RightToPrivacy") == str(RSF.RightToPrivacy)
     with pytest.raises(UnknownTermError, match="no term"):
         resolve(spine, "CE99")

@@ -120,7 +120,7 @@ def test_a_folder_with_a_misspelt_role_is_refused_naming_the_file(tmp_path):
 
 
 def test_unknown_role_lists_the_choices():
-    assert_user_error(run_rsf("validate", "--role", "librarian", str(PROFILES / "open-data.ttl")), "R05", "unknown role")
+    assert_user_error(run_rsf("validate", "--role", "librarian", str(PROFILES / "open-data.ttl")), "R05", "no actor role")
 
 
 def test_failed_run_leaves_no_output_file(tmp_path):

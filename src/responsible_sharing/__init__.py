@@ -17,6 +17,7 @@ from .errors import InputSyntaxError, RsfError, UnknownTermError
 from .explain import Explanation, explain
 from .ontology import LoadedOntology, export_ontology, load_ontology
 from .qa import QAFinding, QAReport, check_ontology
+from .terms import resolve_term, term_index
 from .validate import Finding, PolicyReport, Report, validate
 
 try:
@@ -40,5 +41,7 @@ __all__ = [
     "explain",
     "export_ontology",
     "load_ontology",
+    "resolve_term",
+    "term_index",
     "validate",
 ]

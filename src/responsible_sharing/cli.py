@@ -21,8 +21,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__, cli_docs, cli_graph, cli_query
+from . import __version__, cli_docs, cli_graph, cli_query, cli_terms
 from .cli_options import (
+    TermOf,
     answer_size_option,
     endpoint_option,
     ontology_option,
@@ -40,6 +41,7 @@ from .explain import explain as explain_term
 from .explain import render_text as render_explanation
 from .formats import RENDERERS, write_report
 from .formats.text import render as render_text_report
+from .namespaces import RSF
 from .ontology import export_ontology, load_ontology
 from .output import STDOUT, check_output, emit, stdout_is_terminal, write_output
 from .policy_input import STDIN, expand_paths
@@ -168,14 +170,21 @@ def ontology_export(ontology_dir: Path | None, fmt: str, output: Path | None) ->
 @ontology_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
 def explain(term: str, ontology_dir: Path | None, fmt: str) -> None:
-    """Explain TERM: a notation (P1, CE1, O-CE5-03, R05), a label
-    ("Transparency") or an IRI.
+    """Explain TERM: a notation (P1, CE1, O-CE5-03, R05), a label in any case
+    ("right to privacy"), a prefixed name (rsf:RightToPrivacy, obo:DUO_0000042,
+    dpv:Consent), an IRI or a local name (RightToPrivacy). `rsf search WORDS`
+    finds a term's name.
 
     Shows its definition and source, the chain up to the human rights with the
     basis of every link (stated by the Framework, or this project's
-    interpretation), and the obligations below it with who bears them.
+    interpretation), and the obligations below it with who bears them. For an
+    obligation: the clauses that state it, its bearers, the shapes that check
+    it with their severity, finding and fix hint, and when a policy's profile
+    leaves it out. Exit 0; 2 for a name that matches no term (the nearest are
+    suggested) or several.
     """
-    explanation = explain_term(load_ontology(ontology_dir).graph, term, shapes=engine().shapes)
+    ontology = load_ontology(ontology_dir).graph if ontology_dir else engine().ontology
+    explanation = explain_term(ontology, term, shapes=engine().shapes)
     if fmt == "json":
         _emit(json.dumps(dataclasses.asdict(explanation), indent=2, sort_keys=True) + "\n", None)
     else:
@@ -188,14 +197,16 @@ role_option = click.option(
     "roles",
     multiple=True,
     metavar="ROLE",
-    help="Check as if the issuer played ROLE (repeatable): a role's label, notation (R05) or IRI, "
-    "e.g. 'data custodian', 'funding agency'. Default: the policy's own rsf:issuerRole.",
+    type=TermOf(RSF.ActorRole),
+    help="Check as if the issuer played ROLE (repeatable): an actor role's notation (R05), label in any case "
+    "('data custodian'), prefixed name (rsf:DataCustodian) or IRI. Default: the policy's own rsf:issuerRole.",
 )
 access_option = click.option(
     "--access-model",
     metavar="MODEL",
-    help="Check as if data were shared under MODEL: open, registered, controlled or secure-environment. "
-    "Default: the policy's own rsf:accessModel.",
+    type=TermOf(RSF.AccessModel),
+    help="Check as if data were shared under MODEL: open, registered, controlled or secure-environment (or the "
+    "access model's label, prefixed name or IRI). Default: the policy's own rsf:accessModel.",
 )
 jobs_option = click.option(
     "--jobs",
@@ -417,6 +428,7 @@ def coverage(
 cli_query.register(cli)
 cli_graph.register(cli)
 cli_docs.register(cli)
+cli_terms.register(cli)
 
 
 #: signals that stop rsf (Ctrl-C, kill, a closed terminal), each with the handler Python gives it unless the

@@ -98,14 +98,15 @@ def register(cli: click.Group) -> None:
                   help="Output format.")
     def impact_command(term: str, reports: tuple[str, ...], ontology_dir: Path | None, fmt: str) -> None:
         """List everything that rests on TERM: a human right, legal provision,
-        principle or core element, by notation (P1, CE5), label ("right to
-        privacy") or IRI (rsf:RightToPrivacy).
+        principle or core element, by notation (P1, CE5), label in any case
+        ("right to privacy"), prefixed name (rsf:RightToPrivacy), IRI or local
+        name (RightToPrivacy); `rsf search WORDS` finds a term's name.
 
         Shows the principles and core elements below it, every obligation that
         derives from them with its modality and the roles that bear it, the
         policy shapes that check those obligations and, with --report, the
         findings of the given policies' validation about them. Exit 0; 2 for an
-        unknown term or unreadable policy.
+        unknown term (the nearest are suggested) or unreadable policy.
         """
         ontology = load_ontology(ontology_dir).graph if ontology_dir else None
         graph = build_graph(ontology, shapes=True, reports=_validated(reports))
@@ -124,7 +125,8 @@ def register(cli: click.Group) -> None:
     @cli.command("graph")
     @click.option("--focus", "focus_term", metavar="TERM",
                   help="Only TERM's neighbourhood: what it rests on and what rests on it, and the roles bearing "
-                  "the obligations shown. TERM is a notation, label or IRI (CE5, rsf:RightToPrivacy).")
+                  "the obligations shown. TERM is a notation, label (any case), prefixed name, IRI or local name "
+                  "(CE5, 'right to privacy', rsf:RightToPrivacy).")
     @click.option("--depth", type=click.IntRange(min=0), default=None, metavar="N",
                   help="With --focus: at most N links away from TERM in each direction. Default: no limit.")
     @click.option("--with-shapes", is_flag=True, help="Add the policy shapes, each linked to the obligation it checks.")

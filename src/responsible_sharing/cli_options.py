@@ -1,4 +1,4 @@
-"""Command-line options that more than one rsf command module uses."""
+"""Command-line options and option types that more than one rsf command module uses."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from rdflib import URIRef
 
 from .endpoint import DEFAULT_MAX_ANSWER_MB, DEFAULT_TIMEOUT, MAX_TIMEOUT, check_endpoint_url
-from .errors import UsageError
+from .errors import UnknownTermError, UsageError
 from .policy_input import DEFAULT_MAX_MB
+from .terms import resolve_term
+from .validate import engine
 
 ontology_option = click.option(
     "--ontology",
@@ -22,6 +25,25 @@ ontology_option = click.option(
     help="Ontology folder to use (it must hold rsf.ttl and catalog-v001.xml). "
     "Default: the ontology shipped with rsf. Point it at your checkout's ontology/ while you edit.",
 )
+
+
+class TermOf(click.ParamType):
+    """A member of one class of the shipped ontology (an actor role, an access model), named in any way
+    :mod:`~responsible_sharing.terms` accepts, converted to its IRI.
+
+    Resolving while the options are parsed makes a mistake a usage error that names the option.
+    """
+
+    name = "term"
+
+    def __init__(self, cls: URIRef) -> None:
+        self.cls = cls
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return resolve_term(engine().ontology, str(value), (self.cls,)).iri
+        except UnknownTermError as err:
+            self.fail(str(err), param, ctx)
 
 
 class _EndpointUrl(click.ParamType):

@@ -25,7 +25,6 @@ from .cli_options import (
 )
 from .endpoint import EndpointClient
 from .errors import UsageError
-from .explain import resolve_term
 from .formats.rdf import report_graph
 from .ontology import load_ontology
 from .oxterms import from_ox
@@ -57,6 +56,7 @@ from .sparql import (
     put_graph,
 )
 from .store_validation import POLICY_GRAPHS, source_graph, source_record, store_url_for, without
+from .terms import resolve_term
 from .validate import engine as validation_engine
 from .validate import validate_input
 
@@ -96,8 +96,7 @@ def _term(value: str, kind: str, ontology: Graph | None) -> Node:
     if local and prefix in PREFIXES:
         return _iri(PREFIXES[prefix] + local, value)
     if ontology is not None:
-        term, _ = resolve_term(ontology, text)  # a notation (CE5) or a label; UnknownTermError if none
-        return term
+        return URIRef(resolve_term(ontology, text).iri)  # a notation (CE5) or a label; UnknownTermError if none
     raise UsageError(f"{value!r} is not an IRI; give a full IRI or a prefixed name ({', '.join(sorted(PREFIXES))})")
 
 

@@ -56,13 +56,13 @@ class ResourceError(RsfError):
     """A data file (ontology module, shapes, query) is missing or unusable."""
 
 
-class UnknownTermError(RsfError):
-    """A term given on the command line matches nothing in the ontology."""
-
-
 class ReasonerUnavailableError(RsfError):
     """HermiT could not be run, typically because no Java runtime is installed."""
 
 
 class UsageError(RsfError):
     """An option value the command cannot use, such as an unknown role."""
+
+
+class UnknownTermError(UsageError):
+    """A term given on the command line matches nothing in the ontology, or more than one term."""

@@ -1,11 +1,13 @@
 """`rsf explain TERM`: what a term means and where it sits on the spine.
 
-For any term: its definition and source. Going up: the chain through core
+The term is named in any way :mod:`~responsible_sharing.terms` resolves. For
+any term: its definition and source. Going up: the chain through core
 elements and principles to the human rights (and the provisions that carry
 them), each link with its basis. Going down: the obligations below the term
 and who bears them. For an obligation also: the clauses it is stated in and
 their layer (the Framework or a GA4GH policy), its bearers, the shapes that
-check it and when a policy's profile leaves it out. The chain comes from
+check it (with their severity, finding and fix hint) and when a policy's
+profile leaves it out. The chain comes from
 stored queries in ``queries/``; an obligation's own facts from its trace.
 """
 
@@ -13,22 +15,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDFS, SH, SKOS
 
 from . import queries
-from .errors import UnknownTermError
 from .ontology import term_name
 from .profile import access_models
+from .terms import TermEntry, term_index
 from .trace import FRAMEWORK_LAYER, LAYER_LABELS, Statement, build_traces
 
 RSF = "https://w3id.org/rsf/"
 NO_BASIS = "basis not recorded"
+#: the traces of every obligation, built once per ontology (explaining one obligation needs only its own)
+_traces = lru_cache(maxsize=2)(build_traces)
 
 #: links that the chain, right or obligation sections already show
 _SHOWN_IN_CHAIN = ("serves", "upholds", "groundedIn", "derivesFrom", "recognisedIn", "guidedBy", "bearer", "statedIn")
-
+#: the classes whose members are explained with their place on the spine: links, chain up to the rights, obligations below
+SPINE_CLASSES = frozenset(f"{RSF}{name}" for name in (
+    "HumanRight", "LegalInstrument", "LegalProvision", "GovernanceFramework", "GA4GHPolicy", "SourceClause", "Aim",
+    "PurposeGoal", "Principle", "CoreElement", "ActorRole", "Obligation", "Modality"))
 
 
 def _label(graph: Graph, node: object) -> str:
@@ -63,14 +71,31 @@ class Chain:
     grounded_note: str
 
 
+@dataclass(frozen=True)
+class CheckingShape:
+    """A policy shape that checks an obligation, as a finding of it would read."""
+
+    iri: str
+    prefixed_name: str
+    name: str
+    #: violation, warning or info
+    severity: str
+    #: the finding's message when a policy fails it
+    message: str
+    fix_hint: str
+    #: a shape of a retired obligation, kept but no longer run
+    deactivated: bool
+
+
 @dataclass
 class ObligationFacts:
     """What only an obligation has: where it is stated, who bears it, what checks it, when it is left out."""
 
     layer: str
     statements: list[Statement]
+    #: the actor roles that bear it, as "R05 data custodian"
     bearers: list[str]
-    shapes: list[str]
+    shapes: list[CheckingShape]
     #: why a policy's profile leaves the obligation out, one entry per circumstance
     dropped_when: list[str]
     #: (access model label, "applies" or why it does not arise) for every kind of sharing, open first
@@ -109,19 +134,6 @@ class Explanation:
     members: list[str] = field(default_factory=list)
 
 
-def resolve_class(graph: Graph, needle: str) -> URIRef | None:
-    """A class of ours named by local name, label or IRI (any case), e.g. ``ActorRole``, ``access model``."""
-    wanted = needle.strip().lower()
-    for cls in sorted(graph.subjects(RDF.type, OWL.Class), key=str):
-        if not isinstance(cls, URIRef) or not str(cls).startswith(RSF):
-            continue
-        names = {str(cls).lower(), str(cls).removeprefix(RSF).lower()}
-        names |= {str(v).lower() for v in graph.objects(cls, RDFS.label)}
-        if wanted in names:
-            return cls
-    return None
-
-
 def explain_class(graph: Graph, cls: URIRef) -> Explanation:
     """A class: its definition and its members (the terms a policy may use as values of its kind)."""
     members = []
@@ -135,60 +147,34 @@ def explain_class(graph: Graph, cls: URIRef) -> Explanation:
                        guiding_rights=[], names={}, members=members)
 
 
-def resolve_vocabulary_term(graph: Graph, needle: str) -> URIRef | None:
-    """Any other term of ours (a property, a data form, a group of obligations) named by local name, notation or label."""
-    wanted = needle.strip().lower()
-    for node in sorted(set(graph.subjects(RDF.type, None)), key=str):
-        if not isinstance(node, URIRef) or not str(node).startswith(RSF):
-            continue
-        names = {str(node).lower(), str(node).removeprefix(RSF).lower()}
-        names |= {str(v).lower() for p in (RDFS.label, SKOS.notation) for v in graph.objects(node, p)}
-        if wanted in names:
-            return node
-    return None
-
-
-def explain_vocabulary_term(graph: Graph, term: URIRef) -> Explanation:
-    """A term of the policy vocabulary: its kind and definition and, for a group of obligations, its members."""
-    kinds = sorted(str(graph.value(t, RDFS.label) or graph.namespace_manager.normalizeUri(t))
-                   for t in graph.objects(term, RDF.type) if t != OWL.NamedIndividual)
+def explain_vocabulary_term(graph: Graph, entry: TermEntry) -> Explanation:
+    """A term of the policy vocabulary or of a vocabulary extract (DUO, DPV …): its kind and definition and,
+    for a group of obligations, its members."""
+    term = URIRef(entry.iri)
     members = []
     for member in sorted(graph.objects(term, SKOS.member), key=lambda m: _notation_key(str(graph.value(m, SKOS.notation) or m))):
         notation = graph.value(member, SKOS.notation)
         members.append(" ".join(x for x in (str(notation or ""), _label(graph, member), f"<{member}>") if x))
-    definition = graph.value(term, SKOS.definition) or graph.value(term, RDFS.comment) or ""
-    notes = [str(n) for n in sorted(graph.objects(term, RDFS.comment)) if n != definition]
-    return Explanation(iri=str(term), kind="Term", kind_label=", ".join(kinds) or "term", name=_label(graph, term),
-                       definition=str(definition), sources=sorted(str(s) for s in graph.objects(term, DCTERMS.source)),
+    notes = [str(n) for n in sorted(graph.objects(term, RDFS.comment)) if str(n) != entry.definition]
+    return Explanation(iri=entry.iri, kind="Term", kind_label=entry.kind, name=entry.label or entry.ident,
+                       definition=entry.definition, sources=sorted(str(s) for s in graph.objects(term, DCTERMS.source)),
                        source_section="", notes=notes, links=[], chains=[], provisions={}, obligations=[],
                        guiding_rights=[], names={}, members=members)
 
 
-def resolve_term(graph: Graph, needle: str) -> tuple[URIRef, URIRef]:
-    """The single term whose notation, label or IRI is ``needle``, and its class."""
-    rows = list(queries.run(graph, "term-lookup", {"needle": Literal(needle)}))
-    found = sorted({row.term for row in rows})
-    if not found and resolve_class(graph, needle) is not None:
-        return resolve_class(graph, needle), OWL.Class  # type: ignore[return-value]
-    if not found and resolve_vocabulary_term(graph, needle) is not None:
-        return resolve_vocabulary_term(graph, needle), RDFS.Resource  # type: ignore[return-value]
-    if not found:
-        raise UnknownTermError(
-            f"no term has the notation, label or IRI {needle!r}; try a notation such as P1, CE1 or O-CE1-01"
-        )
-    if len(found) > 1:
-        names = ", ".join(term_name(graph, term) for term in found)
-        raise UnknownTermError(f"{needle!r} names more than one term ({names}); give the IRI")
-    return found[0], min(row.type for row in rows)
-
-
 def explain(graph: Graph, needle: str, shapes: Graph | None = None) -> Explanation:
-    """Explain the term ``needle`` names; ``shapes`` (the policy shapes) lets an obligation list what checks it."""
-    term, term_class = resolve_term(graph, needle)
-    if term_class == OWL.Class:
-        return explain_class(graph, term)
-    if term_class == RDFS.Resource:
-        return explain_vocabulary_term(graph, term)
+    """Explain the term ``needle`` names; ``shapes`` (the policy shapes) lets an obligation list what checks it.
+
+    Raises :class:`~responsible_sharing.errors.UnknownTermError` when ``needle`` names no term or several.
+    """
+    entry = term_index(graph).resolve(needle)
+    term = URIRef(entry.iri)
+    on_spine = sorted(entry.types & SPINE_CLASSES)
+    if not on_spine:
+        if str(OWL.Class) in entry.types and entry.local_name:
+            return explain_class(graph, term)
+        return explain_vocabulary_term(graph, entry)
+    term_class = URIRef(on_spine[0])
     kind = str(term_class).removeprefix(RSF)
 
     def basis_text(basis: object) -> str:
@@ -268,7 +254,7 @@ def explain(graph: Graph, needle: str, shapes: Graph | None = None) -> Explanati
 
 
 def _obligation_facts(graph: Graph, term: URIRef, shapes: Graph | None) -> ObligationFacts:
-    trace = build_traces(graph)[str(term)]
+    trace = _traces(graph)[str(term)]
     dropped = [f"the issuer holds none of its bearer roles ({', '.join(b.label for b in trace.bearers)})"]
     sharing = []
     for model in access_models(graph):
@@ -285,16 +271,31 @@ def _obligation_facts(graph: Graph, term: URIRef, shapes: Graph | None) -> Oblig
         dropped.append(f"the access model is {_label(graph, model)} and the policy states {fact}: {rule.reason}")
     if trace.layer != FRAMEWORK_LAYER:
         dropped.append("only the Framework's own text is checked (--sources framework): no clause of the Framework states it")
-    checking = sorted(str(s) for s in shapes.subjects(URIRef(f"{RSF}checks"), term)) if shapes is not None else []
     return ObligationFacts(
         layer=trace.layer,
         statements=list(trace.statements),
-        bearers=[b.label for b in trace.bearers],
-        shapes=[f"{s} ({shapes.value(URIRef(s), SH.name)})" if shapes.value(URIRef(s), SH.name) else s
-                for s in checking] if shapes is not None else [],
+        bearers=[b.name for b in trace.bearers],
+        shapes=_checking_shapes(shapes, term) if shapes is not None else [],
         dropped_when=dropped,
         sharing=sharing,
     )
+
+
+def _checking_shapes(shapes: Graph, obligation: URIRef) -> list[CheckingShape]:
+    """The shapes that check ``obligation``, with what a finding of each says and how to fix it."""
+    found = []
+    for shape in sorted(shapes.subjects(URIRef(f"{RSF}checks"), obligation), key=str):
+        severity = shapes.value(shape, SH.severity)
+        found.append(CheckingShape(
+            iri=str(shape),
+            prefixed_name=shapes.namespace_manager.normalizeUri(shape),
+            name=str(shapes.value(shape, SH.name) or ""),
+            severity=str(severity).removeprefix(str(SH)).lower() if severity is not None else "",
+            message=str(shapes.value(shape, SH.message) or ""),
+            fix_hint=str(shapes.value(shape, URIRef(f"{RSF}fixHint")) or ""),
+            deactivated=shapes.value(shape, SH.deactivated) == Literal(True),
+        ))
+    return found
 
 
 def _notation_key(notation: str) -> tuple[object, ...]:
@@ -415,7 +416,14 @@ def _render_obligation(facts: ObligationFacts) -> list[str]:
         out.append("  (no clause recorded)")
     out += ["", "Borne by: " + ", ".join(facts.bearers), ""]
     out.append("Checked by:")
-    out += [f"  {shape}" for shape in facts.shapes] or ["  (no shape: not machine-checkable)"]
+    for shape in facts.shapes:
+        name = f' "{shape.name}"' if shape.name else ""
+        state = " (deactivated)" if shape.deactivated else ""
+        out.append(f"  {shape.prefixed_name}{name}  {shape.severity}{state}  <{shape.iri}>")
+        out += [f"    finding: {shape.message}"] if shape.message else []
+        out += [f"    fix: {shape.fix_hint}"] if shape.fix_hint else []
+    if not facts.shapes:
+        out.append("  (no shape: not machine-checkable)")
     out += ["", "Kinds of sharing (access models):"]
     width = max((len(label) for label, _ in facts.sharing), default=0)
     out += [f"  {label.ljust(width)}  {verdict}" for label, verdict in facts.sharing]

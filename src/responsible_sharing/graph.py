@@ -41,8 +41,9 @@ import networkx as nx
 from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from .errors import RsfError, UnknownTermError, UsageError
+from .errors import RsfError, UsageError
 from .namespaces import RSF, RSFSH
+from .terms import TermEntry, TermIndex, own_local_name
 from .trace import natural_key, term
 from .validate import Report, engine, validate
 
@@ -254,34 +255,18 @@ def display_name(graph: nx.DiGraph, node: str) -> str:
 
 
 def resolve(graph: nx.DiGraph, needle: str) -> str:
-    """The node named by ``needle``: a notation (CE5), an English label, an IRI or a CURIE (rsf:RightToPrivacy).
+    """The node named by ``needle``, by the rules of :mod:`~responsible_sharing.terms`: an IRI or prefixed
+    name (rsf:RightToPrivacy), a notation (CE5) or label in any case, or a local name (RightToPrivacy).
 
-    Like ``rsf explain``: notation and label match ignoring case, IRIs
-    exactly. Terms of the ontology win over shapes, findings and policies.
+    Terms of the ontology win over shapes, findings and policies.
     """
-    text = needle.strip()
-    iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
-    prefix, sep, local = iri.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        iri = PREFIXES[prefix] + local
-    lowered = text.lower()
-    found = sorted(
-        (n for n, d in graph.nodes(data=True)
-         if n == iri or d.get("iri") == iri or d.get("notation", "").lower() == lowered or d.get("label", "").lower() == lowered),
-        key=lambda n: graph.nodes[n]["kind"] not in ONTOLOGY_KINDS,
-    )
-    if found and graph.nodes[found[0]]["kind"] in ONTOLOGY_KINDS:
-        found = [n for n in found if graph.nodes[n]["kind"] in ONTOLOGY_KINDS]
-    found = sorted(set(found))
-    if not found:
-        raise UnknownTermError(
-            f"no term of the traceability graph has the notation, label or IRI {needle!r}; "
-            "try a notation such as P1, CE5 or O-CE5-03, a label such as Transparency, or an IRI such as rsf:RightToPrivacy"
-        )
-    if len(found) > 1:
-        names = ", ".join(display_name(graph, n) for n in found)
-        raise UnknownTermError(f"{needle!r} names more than one term ({names}); give the IRI")
-    return found[0]
+    entries = [
+        TermEntry(iri=node, prefixed_name=_curie(data.get("iri") or node), kind=data["kind"],
+                  types=frozenset({data["kind"]}), notation=data.get("notation", ""), label=data.get("label", ""),
+                  local_name=own_local_name(data.get("iri", "")), priority=0 if data["kind"] in ONTOLOGY_KINDS else 1)
+        for node, data in graph.nodes(data=True)
+    ]
+    return TermIndex(entries, PREFIXES, {}, what="term of the traceability graph").resolve(needle).iri
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from .errors import InputError
 from .namespaces import RSF, RSFSH
 from .oxterms import from_ox
 from .resources import shipped_path
+from .terms import nearest
 
 DUO_PREFIX = "http://purl.obolibrary.org/obo/DUO_"
 DPV_NAMESPACE = "https://w3id.org/dpv#"
@@ -216,15 +217,6 @@ def vocabulary(ontology: Graph) -> Vocabulary:
     dpv = frozenset(DPV_NAMESPACE + line.strip() for line in dpv_text.splitlines()
                     if line.strip() and not line.startswith("#"))
     return Vocabulary(defined, names, duo, dpv)
-
-
-def nearest(needle: str, names: dict[str, str], n: int = 3) -> list[str]:
-    """The terms whose names (local name, label, notation) are closest to ``needle``, best first."""
-    found: list[str] = []
-    for name in difflib.get_close_matches(needle.lower(), sorted(names), n=12, cutoff=0.6):
-        if names[name] not in found:
-            found.append(names[name])
-    return found[:n]
 
 
 def _short(iri: str) -> str:

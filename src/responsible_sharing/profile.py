@@ -39,7 +39,6 @@ from rdflib.collection import Collection
 from rdflib.namespace import FOAF, SKOS
 from rdflib.term import Node
 
-from .errors import UsageError
 from .namespaces import RSF
 from .trace import FRAMEWORK_LAYER, ObligationTrace, Term, term
 
@@ -79,20 +78,6 @@ class Statements(Protocol):
     def objects(self, subject: Node, predicate: URIRef) -> Iterator[Node]: ...
 
     def value(self, subject: Node, predicate: URIRef) -> Node | None: ...
-
-
-def resolve_choice(graph: Graph, cls: URIRef, needle: str, what: str) -> URIRef:
-    """An individual of ``cls`` named by IRI, notation or label (any case)."""
-    wanted = needle.strip().lower()
-    options = sorted(graph.subjects(RDF.type, cls), key=str)
-    for option in options:
-        names = {str(option).lower(), str(option).rsplit("/", 1)[-1].lower()}
-        names |= {str(v).lower() for v in graph.objects(option, SKOS.notation)}
-        names |= {str(v).lower() for v in graph.objects(option, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))}
-        if wanted in names:
-            return option
-    choices = ", ".join(sorted(str(graph.value(o, SKOS.notation) or o).rsplit("/", 1)[-1] for o in options))
-    raise UsageError(f"unknown {what} {needle!r}; choose one of: {choices}")
 
 
 def access_models(ontology: Graph) -> list[URIRef]:

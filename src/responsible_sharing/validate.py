@@ -42,9 +42,10 @@ from .input_guards import literals_as_written
 from .namespaces import RSF
 from .ontology import load_ontology
 from .policy_input import DEFAULT_MAX_MB, STDIN, quiet_literal_warnings, GraphChunk, PolicyInput, PolicyOrigin, expand_paths, read_policies, require_policies, stream_graphs
-from .profile import Profile, build_profile, resolve_choice
+from .profile import Profile, build_profile
 from .rdfio import parse_into
 from .resources import shipped_path
+from .terms import resolve_term
 from .trace import SOURCE_CHOICES, ObligationTrace, build_traces, natural_key
 
 SEVERITIES = ("violation", "warning", "info")
@@ -509,8 +510,8 @@ def validate_input(
     if source_layer not in SOURCE_CHOICES:
         raise UsageError(f"unknown source layer {source_layer!r}; choose one of: {', '.join(SOURCE_CHOICES)}")
     eng = engine()
-    role_iris = [resolve_choice(eng.ontology, RSF.ActorRole, r, "role") for r in roles or []]
-    model_iri = resolve_choice(eng.ontology, RSF.AccessModel, access_model, "access model") if access_model else None
+    role_iris = [URIRef(resolve_term(eng.ontology, r, (RSF.ActorRole,)).iri) for r in roles or []]
+    model_iri = URIRef(resolve_term(eng.ontology, access_model, (RSF.AccessModel,)).iri) if access_model else None
     reports: dict[Node, PolicyReport] = {}
     data.apply_tiers()
     check_profile_terms(eng.ontology, data, lambda node: _source_of(data, node))
