@@ -6,7 +6,6 @@ Kept apart from :mod:`responsible_sharing.cli`, which adds it with :func:`regist
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import click
 from .cli_options import ontology_option
 from .errors import UsageError
 from .ontology import load_ontology
+from .output import emit
 from .terms import SearchHit, term_index
 from .validate import engine
 
@@ -96,8 +96,7 @@ def register(cli: click.Group) -> None:
             text = render_json(words, shown, len(hits))
         else:
             text = render_tsv(shown) if fmt == "tsv" else render_text(shown)
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.flush()
+        emit(text.encode("utf-8"), None)
         if not hits:
             click.echo(f"no term has every one of the words {' '.join(words)!r} in its names or definition; "
                        "try fewer or shorter words", err=True)

@@ -27,6 +27,8 @@ STDOUT = "-"
 #: characters of the output's name kept in its temporary file's name, so that the
 #: temporary name (``.NAME.XXXXXXXX.tmp``) is never too long where the output's name is not
 _TEMP_NAME_CHARS = 40
+#: what to do when standard output cannot take the output
+_ELSEWHERE = "redirect it to a file (> FILE), or give -o FILE where the command has it"
 
 
 def emit(data: bytes, target: Path | None) -> None:
@@ -61,7 +63,7 @@ def check_output(target: Path | None) -> None:
     """Raise :class:`OutputError` if ``target`` cannot be written, before any work is done for it."""
     if target is None or str(target) == STDOUT:
         if sys.stdout is None:
-            raise OutputError("standard output is closed: give -o FILE, or redirect standard output to a file")
+            raise OutputError(f"standard output is closed: {_ELSEWHERE}")
         return
     if os.path.isdir(target):
         empty = " (an empty -o names the current folder)" if str(target) == "." else ""
@@ -129,8 +131,8 @@ def _write_standard_output(writer: Writer) -> None:
         raise ReaderGone("standard output: the reader closed it before the output was all written") from None
     except OSError as err:
         _discard_standard_output()
-        raise OutputError(f"standard output: cannot write ({err.strerror or err}); the output is incomplete; "
-                          "give -o FILE or redirect standard output elsewhere") from None
+        raise OutputError(f"standard output: cannot write ({err.strerror or err}); the output is incomplete: "
+                          + _ELSEWHERE) from None
 
 
 def _discard_standard_output() -> None:
