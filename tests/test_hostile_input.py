@@ -246,30 +246,59 @@ def test_load_into_a_store_without_union_default_graph_says_so(tmp_path):
         server.wait(timeout=30)
 
 
-def test_generated_corpus(tmp_path, server, secret):
-    """The seeded corpus (tests/fuzz_cases.py): every case safe, and each category met at least once."""
+#: with RSF_FUZZ_COMMANDS=all, every this many-th case is also loaded into a local Oxigraph server
+LOAD_EVERY = 10
+
+
+def test_generated_corpus(tmp_path, server, secret, request):
+    """The seeded corpus (tests/fuzz_cases.py): every case safe, and each category met at least once.
+
+    ``validate`` writes its report with ``-o``: after exit 2 no report (nor a
+    temporary file) may be left, after 0 or 1 the report must be whole JSON.
+    """
     failures, codes = [], {}
     cases = generate(FUZZ_SEED, FUZZ_CASES, server, secret)
-    for case in cases:
-        folder = tmp_path / "case"
+    store = request.getfixturevalue("start_oxigraph")() if FUZZ_COMMANDS == "all" else None
+    for number, case in enumerate(cases):
+        folder, out = tmp_path / "case", tmp_path / "out"
         folder.mkdir()
+        out.mkdir()
         argument, name = place(case, folder)
-        for command, args in commands(argument).items():
+        runs = commands(argument)
+        runs["validate"] += ["-o", str(out / "report.json")]
+        if store is not None and number % LOAD_EVERY == 0:
+            runs["load"] = ["load", "--endpoint", f"{store}/query", "--quiet", argument]
+        for command, args in runs.items():
             if FUZZ_COMMANDS != "all" and command != FUZZ_COMMANDS:
                 continue
             faulthandler.dump_traceback_later(HANG_SECONDS, exit=True)  # per run: the corpus takes many minutes
             outcome = run_rsf_inprocess(*args, watched=(str(secret.parent),))
+            if command == "load":  # the store under test is the one place load may connect to
+                outcome.accesses = _foreign(outcome, store)
             codes[outcome.code] = codes.get(outcome.code, 0) + 1
             try:
                 assert_safe(outcome, name, _Logging.requests)
+                if command == "validate":
+                    _assert_whole_or_absent(out, outcome.code)
             except AssertionError as err:
                 failures.append(f"{case.name} ({command}): {str(err)[-700:]}")
         shutil.rmtree(folder)
+        shutil.rmtree(out)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
     assert not failures, "\n".join(failures)
     assert {c.name.split("-")[1] for c in cases} == set(CATEGORIES[:FUZZ_CASES])
     assert peak_mib < PEAK_MIB, f"the corpus took {peak_mib:.0f} MiB at its peak"
     print(f"{len(cases)} cases, exit codes {dict(sorted(codes.items()))}, peak memory {peak_mib:.0f} MiB")
+
+
+def _assert_whole_or_absent(out: Path, code: int) -> None:
+    """A refused input leaves no report and no temporary file; a report written is whole JSON."""
+    left = sorted(p.name for p in out.iterdir())
+    if code == 2:
+        assert left == [], left
+    else:
+        assert left == ["report.json"], left
+        json.loads((out / "report.json").read_text(encoding="utf-8"))
 
 
 _TURTLE = f"<http://example.org/policy> a <{POLICY}> ;\n  <http://example.org/note> \"café\" .\n"
