@@ -38,32 +38,6 @@ def test_minimal_policy_in_the_guide_passes_and_each_statement_counts(tmp_path):
     assert {f.shape.rsplit("/", 1)[-1] for f in validate([str(smaller)]).findings} == {"O-CE1-10-time"}
 
 
-def test_the_guide_profile_table_counts_what_the_profiles_ask():
-    from rdflib import Graph, URIRef
-
-    from responsible_sharing.namespaces import RSF
-    from responsible_sharing.profile import build_profile
-    from responsible_sharing.validate import engine
-
-    roles = {"data custodian": "DataCustodian", "clinical laboratory": "ClinicalLaboratory",
-             "participant community": "ParticipantCommunity", "data access committee": "DataAccessCommittee",
-             "research institute": "ResearchInstitute", "funding agency": "FundingAgency"}
-    models = {"secure environment": "SecureEnvironmentAccess",
-              "open": "OpenAccess", "registered": "RegisteredAccess", "controlled": "ControlledAccess"}
-    eng = engine()
-    shapes_of: dict[str, int] = {}
-    for obligation in eng.checks.values():
-        shapes_of[obligation] = shapes_of.get(obligation, 0) + 1
-    rows = re.findall(r"^\| ([a-z +]+) \| ([a-z ]+) \| (\d+) \| (\d+) \|$", GUIDE.read_text(encoding="utf-8"), re.M)
-    assert len(rows) == 10
-    for who, model, obligations, checks in rows:
-        role_iris = [RSF[roles[r.strip()]] for r in who.split("+") if r.strip() != "none given"]
-        model_iri = RSF[models[model]] if model in models else None
-        profile = build_profile(eng.ontology, eng.traces, Graph(), URIRef("urn:x"), roles=role_iris, access_model=model_iri)
-        assert len(profile.applicable) == int(obligations), (who, model)
-        assert sum(shapes_of.get(o, 0) for o in profile.applicable) == int(checks), (who, model)
-
-
 REPORTS_GUIDE = Path(__file__).parent.parent / "docs" / "reports.md"
 
 
