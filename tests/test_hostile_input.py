@@ -436,10 +436,14 @@ def test_literals_are_validated_and_shown_as_written_under_both_engines(tmp_path
 def test_output_naming_an_input_is_refused_and_the_input_kept(tmp_path):
     policy = _write_case(tmp_path, "policy.ttl", (ROOT / "examples" / "funder-data-sharing-policy.ttl").read_bytes())
     before = policy.read_bytes()
-    for command in ("validate", "coverage"):
-        outcome = run_rsf_inprocess(command, str(tmp_path), "-o", str(policy))
-        assert outcome.code == 2 and "is one of the input files" in outcome.stderr, outcome.stderr
+    query = _write_case(tmp_path, "mine.rq", "SELECT * WHERE { ?s ?p ?o } LIMIT 1\n")
+    for args in (["validate", str(tmp_path)], ["coverage", str(tmp_path)], ["graph", "--policies", str(tmp_path)],
+                 ["query", "stated-links", "--data", str(policy)]):
+        outcome = run_rsf_inprocess(*args, "-o", str(policy))
+        assert outcome.code == 2 and "is one of the input files" in outcome.stderr, (args, outcome.stderr)
         assert policy.read_bytes() == before
+    outcome = run_rsf_inprocess("query", str(query), "-o", str(query))
+    assert outcome.code == 2 and "is one of the input files" in outcome.stderr, outcome.stderr
 
 
 def test_one_huge_named_graph_read_graph_by_graph_is_bounded_by_the_size_limit(tmp_path):

@@ -43,8 +43,8 @@ from .formats import RENDERERS, write_report
 from .formats.text import render as render_text_report
 from .namespaces import RSF
 from .ontology import export_ontology, load_ontology
-from .output import STDOUT, check_output, emit, stdout_is_terminal, write_output
-from .policy_input import STDIN, expand_paths
+from .output import STDOUT, check_output, emit, refuse_overwriting_an_input, stdout_is_terminal, write_output
+from .policy_input import expand_paths
 from .qa import QAData, check_ontology, qa_rules, read_level_profile
 from .qa import render_text as render_qa
 from .rdfio import FORMAT_BY_SUFFIX
@@ -265,24 +265,6 @@ def validation_options(command):  # type: ignore[no-untyped-def]
     return command
 
 
-def _refuse_overwriting_an_input(output: Path | None, files: list[str]) -> None:
-    """``-o`` naming one of the inputs would replace the user's policy by the report.
-
-    The same file is the same inode, whatever the name: a symbolic or hard link
-    to an input, or an input found in a folder, is refused too.
-    """
-    if output is None:
-        return
-    try:
-        written = os.stat(output)
-    except OSError:  # nothing there yet, so not an input
-        return
-    for name in files:
-        if name != STDIN and os.path.samestat(os.stat(name), written):
-            raise UsageError(f"-o {output} is one of the input files ({name}); the report would replace it. "
-                             "Write it elsewhere.")
-
-
 def _run_with_progress(arguments: list[str], quiet: bool, output: Path | None, **options: object) -> Report:
     """Validate, with a progress bar on a terminal when there is more than one batch of files.
 
@@ -290,7 +272,7 @@ def _run_with_progress(arguments: list[str], quiet: bool, output: Path | None, *
     """
     check_output(output)
     files = expand_paths(arguments)
-    _refuse_overwriting_an_input(output, files)
+    refuse_overwriting_an_input(output, files)
     # a streamed file's number of graphs is not known in advance: no bar then
     if quiet or not sys.stderr.isatty() or len(files) <= int(options["batch_files"]) or options["per_graph"]:  # type: ignore[call-overload]
         return run_validation(arguments, **options)  # type: ignore[arg-type]

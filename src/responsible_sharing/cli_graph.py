@@ -17,7 +17,8 @@ from .cli_options import ontology_option
 from .errors import UsageError
 from .graph import BINARY_FORMATS, FORMATS, Impact, build_graph, export, focus, impact
 from .ontology import load_ontology
-from .output import emit, stdout_is_terminal
+from .output import check_output, emit, refuse_overwriting_an_input, stdout_is_terminal
+from .policy_input import expand_paths
 from .validate import Report, validate
 
 _SUFFIX_FORMAT = {".graphml": "graphml", ".gexf": "gexf", ".dot": "dot", ".gv": "dot", ".png": "png", ".svg": "svg"}
@@ -180,6 +181,8 @@ def register(cli: click.Group) -> None:
             fmt = _SUFFIX_FORMAT.get(output.suffix.lower(), "graphml") if output is not None else "graphml"
         if fmt in BINARY_FORMATS and output is None and stdout_is_terminal():
             raise UsageError(f"a {fmt.upper()} picture is binary: give -o FILE, or redirect standard output to a file")
+        check_output(output)
+        refuse_overwriting_an_input(output, expand_paths(list(policies)))
         ontology = load_ontology(ontology_dir).graph if ontology_dir else None
         graph = build_graph(ontology, shapes=with_shapes, reports=_validated(policies))
         if focus_term is not None:

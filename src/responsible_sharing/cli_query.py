@@ -40,7 +40,7 @@ from .policy_input import (
     read_policies,
     read_rdf,
 )
-from .output import emit
+from .output import check_output, emit, refuse_overwriting_an_input
 from .query_output import GRAPH_FORMATS, PREFIXES, TABULAR, render
 from .queries import StoredQuery, parse_header, stored_query, stored_query_names
 from .rdfio import guess_format, parse_into
@@ -250,6 +250,8 @@ def register(cli: click.Group) -> None:
             return
         if not query_name:
             raise UsageError("give a stored query NAME or a .rq FILE (rsf query --list shows the stored ones)")
+        check_output(output)
+        refuse_overwriting_an_input(output, [*data, Path(query_name)])
         stored = _load_query(query_name, max_mb)
         ontology = load_ontology().graph if params else None  # for parameters given as a notation or label
         bindings = bind_parameters(stored, params, ontology)

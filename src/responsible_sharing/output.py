@@ -24,6 +24,8 @@ Writer = Callable[[BinaryIO], object]
 
 #: ``-o -`` means standard output
 STDOUT = "-"
+#: the name of standard input among the inputs
+STDIN = "-"
 #: characters of the output's name kept in its temporary file's name, so that the
 #: temporary name (``.NAME.XXXXXXXX.tmp``) is never too long where the output's name is not
 _TEMP_NAME_CHARS = 40
@@ -74,6 +76,24 @@ def check_output(target: Path | None) -> None:
     longest = os.pathconf(folder, "PC_NAME_MAX")
     if len(os.fsencode(target.resolve().name)) > longest:
         raise OutputError(f"{target}: cannot write the output here; " + _advice(errno.ENAMETOOLONG, folder))
+
+
+def refuse_overwriting_an_input(output: Path | None, files: list[str] | list[Path]) -> None:
+    """Raise :class:`OutputError` if ``-o`` names one of the inputs: the output would replace the user's file.
+
+    The same file is the same inode, whatever the name: a symbolic or hard link
+    to an input, or an input found in a folder, is refused too.
+    """
+    if output is None or str(output) == STDOUT:
+        return
+    try:
+        written = os.stat(output)
+    except OSError:  # nothing there yet, so not an input
+        return
+    for name in files:
+        if str(name) != STDIN and os.path.exists(name) and os.path.samestat(os.stat(name), written):
+            raise OutputError(f"-o {output} is one of the input files ({name}); the output would replace it. "
+                              "Write it elsewhere.")
 
 
 def write_atomic_with(path: Path, writer: Writer) -> None:
